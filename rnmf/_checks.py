@@ -1,0 +1,135 @@
+"""Argument validation helpers, in one place.
+
+Every public entry point validates its inputs once, at the boundary, with these
+helpers; kernels trust them.  Each helper raises ``ValueError`` with a message
+that names the argument, the value it got and what is allowed, so a user knows
+what to change.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "as_rng",
+    "check_array",
+    "check_choice",
+    "check_finite",
+    "check_int",
+    "check_nonnegative",
+    "check_positive",
+    "check_probability",
+]
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_finite(name: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite real number."""
+    if not _is_real(value):
+        raise ValueError(
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
+        )
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v!r}; pass a finite number")
+    return v
+
+
+def check_positive(name: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise unless it is finite and > 0."""
+    v = check_finite(name, value)
+    if v <= 0:
+        raise ValueError(f"{name} must be > 0, got {v!r}")
+    return v
+
+
+def check_nonnegative(name: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise unless it is finite and >= 0."""
+    v = check_finite(name, value)
+    if v < 0:
+        raise ValueError(f"{name} must be >= 0, got {v!r}")
+    return v
+
+
+def check_probability(name: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise unless it lies in [0, 1]."""
+    v = check_finite(name, value)
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {v!r}")
+    return v
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if _is_real(value) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    v = int(value)
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {v}")
+    return v
+
+
+def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
+    """Return ``value`` if it is one of ``choices``, else raise listing them."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def check_array(
+    name: str,
+    value: Any,
+    *,
+    shape: tuple[int | None, ...] | None = None,
+    dtype: Any = np.float64,
+    finite: bool = True,
+) -> np.ndarray:
+    """Return ``value`` as a contiguous array, checking its shape and finiteness.
+
+    ``shape`` may contain ``None`` for a free dimension.
+    """
+    try:
+        arr = np.ascontiguousarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be convertible to a {np.dtype(dtype).name} array: {exc}"
+        ) from exc
+    if shape is not None:
+        ok = arr.ndim == len(shape) and all(
+            want is None or have == want for have, want in zip(arr.shape, shape, strict=False)
+        )
+        if not ok:
+            want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+            raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    if finite and arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite entries; pass finite values")
+    return arr
+
+
+def as_rng(rng: None | int | np.random.Generator) -> np.random.Generator:
+    """Turn ``rng`` (None, a seed, or a Generator) into a ``numpy.random.Generator``.
+
+    Follows SPEC 7: a Generator is used as is, an int seeds a new PCG64 stream,
+    ``None`` draws fresh entropy.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral | np.random.SeedSequence):
+        raise ValueError(
+            f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}"
+        )
+    if isinstance(rng, numbers.Integral) and rng < 0:
+        raise ValueError(f"rng seed must be >= 0, got {rng}")
+    return np.random.default_rng(rng)

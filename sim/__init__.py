@@ -1,0 +1,1 @@
+"""Reference simulator of recurrent networks (``rnmf.sim``)."""

@@ -1,0 +1,1 @@
+"""numba kernels: the only place in rnmf that imports numba."""

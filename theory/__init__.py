@@ -1,0 +1,1 @@
+"""Theory of recurrent networks: Gaussian expectations, DMFT, ... (``rnmf.theory``)."""

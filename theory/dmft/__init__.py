@@ -1,0 +1,1 @@
+"""Dynamic mean-field theory of random rate networks."""
