@@ -195,10 +195,10 @@ class LIFNetwork:
     V_reset: float = 10.0
     t_ref: float = 2.0
     tau_s: float = 0.0
-    nu_ext: tuple = (0.0,)
-    C_ext: tuple = (0.0,)
-    J_ext: tuple = (0.1,)
-    mu_ext: tuple = (0.0,)
+    nu_ext: tuple | float = 0.0
+    C_ext: tuple | float = 0.0
+    J_ext: tuple | float = 0.1
+    mu_ext: tuple | float = 0.0
     populations: tuple = ()
     name: str = field(default="", compare=False)
 
