@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._phase_plot import REGIME_COLORS, plot_phase, regime_colors
+
 __all__ = [
+    "REGIME_COLORS",
+    "plot_phase",
+    "regime_colors",
     "plot_autocorrelation",
     "plot_finite_size",
     "plot_vs_g",
