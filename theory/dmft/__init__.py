@@ -1,1 +1,32 @@
-"""Dynamic mean-field theory of random rate networks."""
+"""Dynamic mean-field theory of random rate networks (``rnmf.theory.dmft``).
+
+:func:`solve` returns every stationary state of a :class:`rnmf.models.RateNetwork`
+(continuous time: Sompolinsky, Crisanti & Sommers 1988 with noise after Schuecker,
+Goedeke & Helias 2018; discrete time: Molgedey, Schuchhardt & Schuster 1992) with its
+stability and largest Lyapunov exponent; :func:`solve_grid` evaluates the main state
+over parameter arrays for phase diagrams; :func:`transition` locates the onset of chaos.
+"""
+
+from ._common import DMFTResult
+from .discrete import correlation_map
+from .lyapunov import SchroedingerSpectrum
+from .stationary import (
+    local_stability,
+    potential,
+    schroedinger,
+    solve,
+    solve_grid,
+    transition,
+)
+
+__all__ = [
+    "DMFTResult",
+    "SchroedingerSpectrum",
+    "correlation_map",
+    "local_stability",
+    "potential",
+    "schroedinger",
+    "solve",
+    "solve_grid",
+    "transition",
+]
