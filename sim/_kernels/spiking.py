@@ -1,0 +1,204 @@
+"""numba kernels of the LIF network simulator (:mod:`rnmf.sim.spiking`).
+
+Two kernels: :func:`fill_csr` scatters (source, target) pairs into the CSR
+out-adjacency, and :func:`lif_run` advances the network by a chunk of time steps.
+Both trust their inputs; :func:`rnmf.sim.spiking.simulate_lif` validates them.
+
+The step follows the NEST ``iaf_psc_delta`` / ``iaf_psc_exp`` update order
+(Rotter & Diesmann 1999, Biol Cybern 81:381, eqs. 3-6, exact integration):
+
+1. read the ring-buffer slot of this step (recurrent input) and add the
+   external Poisson count ``k * J_ext`` (``k`` by inverting a CDF table at 32 random
+   bits, started from a 256-entry guide table: indexed search, Chen & Asau 1974);
+2. delta synapses: a non-refractory neuron relaxes exactly towards ``V_inf``,
+   ``V <- V_inf + (V - V_inf) e^{-dt/tau_m}``, then jumps by the input; a refractory
+   neuron ignores it and counts down;
+   exponential synapses: ``V <- V_inf + (V - V_inf) P22 + P21 I`` (not refractory),
+   ``I <- I P11 + input * tau_m / tau_s`` (always);
+3. ``V >= V_th``: spike, ``V <- V_reset``, refractory for ``ref_steps`` steps;
+4. the step's spikes are added to the ring-buffer slots ``d`` steps ahead.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+
+class Net(NamedTuple):
+    """CSR out-adjacency and population layout (see ``rnmf.sim.spiking``)."""
+
+    targets: np.ndarray  # int32 (M,), per source sorted by target
+    offsets: np.ndarray  # int64 (N, P+1): segment of source j onto population a
+    delays: np.ndarray  # uint8/uint16 (M,) delay steps, or empty when const_delay > 0
+    const_delay: int  # delay steps shared by all synapses, 0 when per synapse
+    W: np.ndarray  # (P, P) dtype, PSP of one synapse from b onto a
+    pop_start: np.ndarray  # int64 (P+1,)
+    pop_of: np.ndarray  # int8/int16 (N,)
+
+
+class Params(NamedTuple):
+    """Propagators and neuron constants in the state's number format."""
+
+    fpar: np.ndarray  # dtype [P22, P21, P11, V_th, V_reset, I_scale]
+    V_inf: np.ndarray  # dtype (P,): constant drive mu_ext
+    ext_val: np.ndarray  # dtype (P, kmax+1): k * J_ext
+    cdf: np.ndarray  # uint64 (P, kmax+1): floor(2^32 P(X <= k)), last = 2^32
+    guide: np.ndarray  # int64 (P, 256): first k with cdf[k] > h 2^24 (indexed search)
+    ref_steps: int
+    exp_syn: bool
+    has_ext: bool
+
+
+class State(NamedTuple):
+    """Dynamic state, carried across chunks."""
+
+    V: np.ndarray  # dtype (N,)
+    I: np.ndarray  # dtype (N,) synaptic current in mV (exp synapses)
+    ref: np.ndarray  # int32 (N,) refractory steps left
+    ring: np.ndarray  # dtype (L, N) input accumulator per delay slot
+    fired: np.ndarray  # int32 (N,) scratch: spikes of the current step
+
+
+class Record(NamedTuple):
+    """Recording buffers."""
+
+    spk_i: np.ndarray  # int32 (cap,)
+    spk_t: np.ndarray  # int32 (cap,) step index
+    counters: np.ndarray  # int64 [recorded, total, overflow, recording_on]
+    counts: np.ndarray  # int64 (N,) spikes per neuron
+    rates: np.ndarray  # int64 (n_bins, P)
+    steps_per_bin: int
+    V_idx: np.ndarray  # int64 (n_rec,)
+    V_trace: np.ndarray  # dtype (n_steps, n_rec)
+
+
+@njit(cache=True)
+def fill_csr(src, tgt, delay_steps, a, fill, targets, delays):  # pragma: no cover - numba
+    """Scatter pairs ``(src[k] -> tgt[k])`` onto population ``a`` into the CSR arrays.
+
+    ``fill[j, a]`` is the next free slot of source ``j``'s segment onto ``a``; pairs
+    arrive in ascending target order, so each segment ends up sorted.
+    """
+    with_delays = delay_steps.size > 0
+    for k in range(src.size):
+        s = src[k]
+        pos = fill[s, a]
+        targets[pos] = tgt[k]
+        if with_delays:
+            delays[pos] = delay_steps[k]
+        fill[s, a] = pos + 1
+
+
+@njit(cache=True)
+def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragma: no cover
+    """Advance the network by steps ``s_begin .. n_steps-1`` of a chunk starting at ``step0``.
+
+    ``ext`` holds 64 random bits per pair of neurons and step (``(n_steps, ceil(N/2))``);
+    neuron ``i`` uses the low 32 bits for even ``i``, the high ones for odd ``i``.
+    Returns the chunk step where it stopped: ``n_steps`` when done, earlier when the
+    spike buffer may overflow and ``growable`` (the caller enlarges it and resumes).
+    """
+    V = st.V
+    I = st.I
+    ref = st.ref
+    ring = st.ring
+    fired = st.fired
+    L = ring.shape[0]
+    N = V.size
+    P = net.pop_start.size - 1
+    P22 = par.fpar[0]
+    P21 = par.fpar[1]
+    P11 = par.fpar[2]
+    V_th = par.fpar[3]
+    V_reset = par.fpar[4]
+    I_scale = par.fpar[5]
+    ref_steps = par.ref_steps
+    has_ext = par.has_ext
+    exp_syn = par.exp_syn
+    cdf = par.cdf
+    guide = par.guide
+    ext_val = par.ext_val
+    V_inf = par.V_inf
+    pop_start = net.pop_start
+    pop_of = net.pop_of
+    targets = net.targets
+    offsets = net.offsets
+    delays = net.delays
+    W = net.W
+    cap = rec.spk_i.size
+    n_rec = rec.V_idx.size
+    const_delay = net.const_delay
+    for s in range(s_begin, n_steps):
+        if growable and rec.counters[3] == 1 and cap - rec.counters[0] < N:
+            return s
+        g = step0 + s
+        now = ring[g % L]
+        nf = 0
+        for a in range(P):
+            vinf = V_inf[a]
+            for i in range(pop_start[a], pop_start[a + 1]):
+                inp = now[i]
+                now[i] = 0
+                if has_ext:
+                    w = ext[s, i >> 1]
+                    if i & 1:
+                        u = w >> np.uint64(32)
+                    else:
+                        u = w & np.uint64(0xFFFFFFFF)
+                    k = guide[a, u >> np.uint64(24)]
+                    while u >= cdf[a, k]:
+                        k += 1
+                    inp += ext_val[a, k]
+                if exp_syn:
+                    if ref[i] > 0:
+                        ref[i] -= 1
+                    else:
+                        V[i] = vinf + (V[i] - vinf) * P22 + P21 * I[i]
+                    I[i] = I[i] * P11 + inp * I_scale
+                else:
+                    if ref[i] > 0:
+                        ref[i] -= 1
+                    else:
+                        V[i] = vinf + (V[i] - vinf) * P22 + inp
+                if V[i] >= V_th:
+                    V[i] = V_reset
+                    ref[i] = ref_steps
+                    fired[nf] = i
+                    nf += 1
+        # recording
+        b_idx = g // rec.steps_per_bin
+        for f in range(nf):
+            j = fired[f]
+            rec.counts[j] += 1
+            rec.rates[b_idx, pop_of[j]] += 1
+            if rec.counters[3] == 1:
+                c = rec.counters[0]
+                if c < cap:
+                    rec.spk_i[c] = j
+                    rec.spk_t[c] = g
+                    rec.counters[0] = c + 1
+                else:
+                    rec.counters[2] = 1
+                    rec.counters[3] = 0
+        rec.counters[1] += nf
+        for r in range(n_rec):
+            rec.V_trace[g, r] = V[rec.V_idx[r]]
+        # delivery through the ring buffer
+        for f in range(nf):
+            j = fired[f]
+            b = pop_of[j]
+            for a in range(P):
+                w = W[a, b]
+                lo = offsets[j, a]
+                hi = offsets[j, a + 1]
+                if const_delay > 0:
+                    later = ring[(g + const_delay) % L]
+                    for q in range(lo, hi):
+                        later[targets[q]] += w
+                else:
+                    for q in range(lo, hi):
+                        ring[(g + delays[q]) % L, targets[q]] += w
+    return n_steps
