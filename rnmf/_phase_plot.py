@@ -20,6 +20,8 @@ __all__ = ["REGIME_COLORS", "plot_phase", "regime_colors"]
 #: Fixed colours of the usual regime labels, so that every figure agrees.
 REGIME_COLORS: dict[str, str] = {
     "quiet": "#c6d4e1",
+    "static": "#9fb7cc",
+    "noise-driven": "#8fbf8f",
     "fixed_point": "#c6d4e1",
     "stable": "#c6d4e1",
     "chaotic": "#d9544d",

@@ -95,6 +95,8 @@ from typing import Any
 
 import numpy as np
 
+from ._parallel import single_thread_blas
+
 __all__ = ["PhaseDiagram", "StoreMismatchError", "sweep"]
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -612,15 +614,16 @@ def _dask_client(scheduler: Any, n_workers: int, timeout: float) -> tuple[Any, l
             "pip install 'rnmf[dask]' (or pip install 'dask[distributed]')"
         ) from exc
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            # shutdown chatter only; failures of fn are recorded per point and
-            # infrastructure failures (a killed worker) raise in this process
-            silence_logs=logging.CRITICAL,
-        )
+        with single_thread_blas():
+            cluster = LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                # shutdown chatter only; failures of fn are recorded per point and
+                # infrastructure failures (a killed worker) raise in this process
+                silence_logs=logging.CRITICAL,
+            )
         client = Client(cluster)
         return client, [client, cluster]
     if isinstance(scheduler, Client):
@@ -688,9 +691,10 @@ def _execute(
                 f"pickle ({exc}); define fn at module level (no lambda or closure), or use "
                 "executor='serial' or 'dask'"
             ) from exc
-        pool = ProcessPoolExecutor(
-            max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        with single_thread_blas():
+            pool = ProcessPoolExecutor(
+                max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+            )
         try:
             futures = [pool.submit(runner, fn, model, names, units) for units in chunks]
             for fut in as_completed(futures):

@@ -50,3 +50,100 @@ def test_report_renders_table_and_markdown(tmp_path):
     path = rep.write(tmp_path / "out")
     text = path.read_text()
     assert "1 of 2 checks passed" in text and "| Delta0 | g=2 |" in text
+
+
+# ---------------------------------------------------------------- end to end
+def test_run_small_suite_checks_theory_against_simulation(tmp_path):
+    """A small chaotic network and the discrete map, theory vs simulation end to end."""
+    from rnmf import RateNetwork
+    from rnmf.validate import Scenario, run
+
+    scn = [
+        Scenario(
+            "chaotic g=2",
+            RateNetwork(N=400, g=2.0),
+            T=60.0,
+            burn_in=30.0,
+            T_lyap=40.0,
+            quantities=("Delta0", "lambda_max"),
+            lags=(1.0,),
+            lyap_rel=0.3,
+        ),
+        Scenario(
+            "map g=2",
+            RateNetwork(N=400, g=2.0, time="discrete"),
+            T=300,
+            burn_in=50,
+            T_lyap=300,
+            quantities=("Delta0", "lambda_max"),
+        ),
+    ]
+    rep = run(scn, seeds=2, jobs=1, finite_size=False, figures=True)
+    names = [c.quantity for c in rep.checks]
+    assert names == ["Delta0", "lambda_max", "Delta(tau=1)", "Delta0", "lambda_max"]
+    d0 = rep.checks[0]
+    assert d0.theory == pytest.approx(1.92480541374, rel=1e-9)  # SCS 1988, REFERENCES.md sec. 1
+    assert abs(d0.sim - d0.theory) < 0.15 * d0.theory  # N = 400: a few percent
+    assert rep.checks[3].theory == pytest.approx(2.1214735665, rel=1e-8)  # REFERENCES.md sec. 2
+    assert all(c.n_seeds == 2 and c.sem > 0 for c in rep.checks)
+    assert set(rep.figures) == {"autocorrelation", "delta0_lambda_vs_g"}
+    path = rep.write(tmp_path)
+    assert (tmp_path / "autocorrelation.png").stat().st_size > 10_000
+    assert "Delta(tau=1)" in path.read_text()
+
+
+def test_run_is_reproducible_by_seed():
+    from rnmf import RateNetwork
+    from rnmf.validate import Scenario, run
+
+    scn = [
+        Scenario(
+            "s",
+            RateNetwork(N=200, g=1.5, sigma_noise=0.5),
+            T=20.0,
+            burn_in=5.0,
+            quantities=("Delta0",),
+        )
+    ]
+    a = run(scn, seeds=2, seed=3, jobs=1, finite_size=False, figures=False)
+    b = run(scn, seeds=2, seed=3, jobs=1, finite_size=False, figures=False)
+    c = run(scn, seeds=2, seed=4, jobs=1, finite_size=False, figures=False)
+    assert a.checks[0].samples == b.checks[0].samples != c.checks[0].samples
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(seeds=1), "seeds must be an integer >= 2"),
+        (dict(seed=-1), "seed must be an integer >= 0"),
+        (dict(jobs=0), "jobs must be an integer >= 1"),
+    ],
+)
+def test_run_rejects_bad_options(kwargs, match):
+    from rnmf.validate import run
+
+    with pytest.raises(ValueError, match=match):
+        run([], **kwargs)
+
+
+def test_cli_version_and_bad_input(capsys):
+    import rnmf
+    from rnmf.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and rnmf.__version__ in capsys.readouterr().out
+    assert main(["validate", "--seeds", "1", "--out", "unused"]) == 2
+    assert "seeds must be an integer >= 2" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_cli_validate_quick(tmp_path, capsys):
+    """`rnmf validate --quick` end to end: table, report, figures, exit status 0."""
+    from rnmf.cli import main
+
+    status = main(["validate", "--quick", "--out", str(tmp_path), "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert "checks passed" in out and "lambda_max" in out
+    assert status == 0, out
+    assert (tmp_path / "report.md").exists() and (tmp_path / "finite_size.png").exists()
