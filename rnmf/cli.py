@@ -183,9 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="smaller networks, shorter runs (~1 min)")
     p.add_argument("--out", default="rnmf-report", help="output folder (default: rnmf-report)")
     p.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
-    p.add_argument(
-        "--seeds", type=int, default=None, help="networks per scenario (default 4; quick 3)"
-    )
+    p.add_argument("--seeds", type=int, default=None, help="networks per scenario (default 3)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs, max 4)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--no-scaling", action="store_true", help="skip the finite-size scaling study")
