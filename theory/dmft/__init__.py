@@ -4,7 +4,9 @@
 (continuous time: Sompolinsky, Crisanti & Sommers 1988 with noise after Schuecker,
 Goedeke & Helias 2018; discrete time: Molgedey, Schuchhardt & Schuster 1992) with its
 stability and largest Lyapunov exponent; :func:`solve_grid` evaluates the main state
-over parameter arrays for phase diagrams; :func:`transition` locates the onset of chaos.
+over parameter arrays for phase diagrams (vectorised, with the Lyapunov exponent, for
+odd phi without mean input); :func:`transition` locates the onset of chaos and
+:func:`transition_curve` traces it along a second parameter.
 """
 
 from ._common import DMFTResult
@@ -17,6 +19,7 @@ from .stationary import (
     solve,
     solve_grid,
     transition,
+    transition_curve,
 )
 
 __all__ = [
@@ -29,4 +32,5 @@ __all__ = [
     "solve",
     "solve_grid",
     "transition",
+    "transition_curve",
 ]
