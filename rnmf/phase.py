@@ -1282,10 +1282,20 @@ def _curves(
         grids = np.meshgrid(*[axes[n] for n in others], indexing="ij") if others else []
         count = int(np.prod([axes[n].size for n in others])) if others else 1
         pts = np.full((count, len(names)), np.nan)
-        for j in range(count):
+        for n, g in zip(others, grids, strict=True):
+            pts[:, names.index(n)] = g.ravel()
+        if getattr(f, "vectorized", False):
+            # f(model, {other axis: 1-D array}) -> critical values, one per combination
+            params = {n: g.ravel().copy() for n, g in zip(others, grids, strict=True)}
+            crit = np.asarray(f(model, params), dtype=float).reshape(-1)
+            if crit.size != count:
+                raise ValueError(
+                    f"vectorised boundary_fns[{cname!r}] returned {crit.size} values for "
+                    f"{count} combinations of {', '.join(others) or 'no other axis'}"
+                )
+            pts[:, names.index(solve_for)] = np.where(np.isfinite(crit), crit, np.nan)
+        for j in range(0 if getattr(f, "vectorized", False) else count):
             vals = {n: g.ravel()[j].item() for n, g in zip(others, grids, strict=True)}
-            for n, v in vals.items():
-                pts[j, names.index(n)] = v
             try:
                 crit = float(f(dataclasses.replace(model, **vals)))
             except Exception:
@@ -1370,7 +1380,9 @@ def sweep(
     boundary_fns : mapping, optional
         ``{name: (axis, f)}`` with ``f(model) -> critical value of axis`` (NaN or
         an exception: no transition), evaluated for every combination of the other
-        axes; stored in :attr:`PhaseDiagram.curves`.  Example: the chaos boundary
+        axes; stored in :attr:`PhaseDiagram.curves`.  With ``f.vectorized = True``
+        it is called once as ``f(model, params)``, ``params`` mapping each other
+        axis to a 1-D array of the combinations, and returns one value per row.  Example: the chaos boundary
         ``("g", lambda net: g_c(net.sigma_noise))`` in the (g, sigma_noise) plane.
     retry_failed : bool
         When resuming, compute failed points again instead of keeping them.

@@ -18,7 +18,14 @@ import numpy as np
 
 from .models import RateNetwork
 
-__all__ = ["PROBLEMS", "Problem", "rate_boundary", "rate_simulation", "rate_theory"]
+__all__ = [
+    "PROBLEMS",
+    "Problem",
+    "rate_boundary",
+    "rate_local_stability",
+    "rate_simulation",
+    "rate_theory",
+]
 
 
 def rate_theory(net: RateNetwork, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -90,17 +97,65 @@ def rate_simulation(
     return {"Delta0": d0, "lambda_max": lam, "regime": regime}
 
 
-def rate_boundary(net: RateNetwork) -> float:
-    """Critical g of the transition to chaos for this model (NaN if none in range).
+def rate_boundary(net: RateNetwork, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Critical g of the transition to chaos for each combination of the other axes.
 
-    Zero crossing of the DMFT lambda_max (:func:`rnmf.theory.dmft.transition`).
+    Zero crossing of the DMFT lambda_max (Schuecker, Goedeke & Helias 2018): all
+    at once with :func:`rnmf.theory.dmft.transition_curve` when the other axis is
+    the noise intensity, otherwise :func:`rnmf.theory.dmft.transition` per
+    combination.  NaN where there is no transition.
     """
     from rnmf.theory import dmft
 
-    try:
-        return float(dmft.transition(net, param="g"))
-    except Exception:  # noqa: BLE001 - no transition in the bracket: no boundary point
-        return float("nan")
+    names = list(params)
+    n = len(next(iter(params.values()))) if params else 1
+    if names == ["sigma_noise"]:
+        return np.asarray(
+            dmft.transition_curve(
+                net, param="g", along="sigma_noise", values=params["sigma_noise"]
+            ),
+            dtype=float,
+        )
+    out = np.full(n, np.nan)
+    for j in range(n):
+        model = replace(net, **{k: float(v[j]) for k, v in params.items()})
+        try:
+            out[j] = float(dmft.transition(model, param="g"))
+        except Exception:  # noqa: BLE001 - no transition in the bracket: no boundary point
+            out[j] = np.nan
+    return out
+
+
+rate_boundary.vectorized = True  # type: ignore[attr-defined]
+
+
+def rate_local_stability(net: RateNetwork, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """g at which chi = g^2 <phi'^2> = 1 (local stability line), per combination.
+
+    Schuecker, Goedeke & Helias (2018, Fig. 2): with noise the transition to chaos
+    (lambda_max = 0) lies above this line.  Vectorised bisection in g on
+    :func:`rnmf.theory.dmft.solve_grid` (no Lyapunov exponent needed).
+    """
+    from rnmf.theory import dmft
+
+    n = len(next(iter(params.values()))) if params else 1
+    fixed = {k: np.asarray(v, dtype=float) for k, v in params.items()}
+    lo, hi = np.full(n, 1e-6), np.full(n, 20.0)
+
+    def excess(g: np.ndarray) -> np.ndarray:
+        return np.asarray(dmft.solve_grid(net, g=g, **fixed)["chi"], dtype=float) - 1.0
+
+    f_hi = excess(hi)
+    ok = f_hi > 0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        up = excess(mid) > 0
+        hi = np.where(up, mid, hi)
+        lo = np.where(up, lo, mid)
+    return np.where(ok, 0.5 * (lo + hi), np.nan)
+
+
+rate_local_stability.vectorized = True  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -126,7 +181,10 @@ PROBLEMS: dict[str, Problem] = {
         model=RateNetwork(N=1000, g=1.5),
         theory=rate_theory,
         simulation=rate_simulation,
-        boundaries={"chaos (DMFT)": ("g", rate_boundary)},
+        boundaries={
+            "chaos: lambda_max = 0": ("g", rate_boundary),
+            "local stability: chi = 1": ("g", rate_local_stability),
+        },
         description="random rate network, phi = tanh (SCS 1988; with noise Schuecker et al. 2018)",
     ),
 }

@@ -599,3 +599,22 @@ def test_progress_fallback_without_tqdm(capsys, monkeypatch):
     sweep(quiet_theory, NET, {"g": [0.5, 1.0, 1.5]}, progress=True)
     err = capsys.readouterr().err
     assert "sweep: 3/3 (100.0%)" in err and err.endswith("\n")
+
+
+def test_vectorised_boundary_function_matches_scalar_one():
+    """A boundary f(model, params) called once equals the per-combination f(model)."""
+
+    def scalar(net):
+        return float(np.sqrt(1.0 + net.sigma_noise**2))
+
+    def vector(net, params):
+        return np.sqrt(1.0 + params["sigma_noise"] ** 2)
+
+    vector.vectorized = True
+    base = RateNetwork(N=10, g=1.0)
+    axes = {"g": np.linspace(0.5, 2.0, 4), "sigma_noise": np.linspace(0.0, 1.0, 5)}
+    fn = lambda net: {"x": net.g}  # noqa: E731
+    a = sweep(fn, base, axes, boundary_fns={"c": ("g", scalar)})
+    b = sweep(fn, base, axes, boundary_fns={"c": ("g", vector)})
+    np.testing.assert_array_equal(a.curves["c"], b.curves["c"])
+    np.testing.assert_allclose(b.curves["c"][:, 0], np.sqrt(1 + axes["sigma_noise"] ** 2))

@@ -1,0 +1,74 @@
+"""`rnmf phase`: the built-in rate problem end to end, and its bad input."""
+
+import numpy as np
+import pytest
+
+from rnmf.cli import main
+from rnmf.phase import PhaseDiagram
+from rnmf.problems import rate_boundary, rate_local_stability, rate_theory
+
+
+def test_rate_theory_labels_follow_lambda_and_boundaries_match_theory():
+    """Regimes from the sign of the DMFT lambda_max; g_c(0) = 1 (SCS 1988); with noise the
+    chaos line lies above the chi = 1 line (Schuecker, Goedeke & Helias 2018)."""
+    from rnmf import RateNetwork
+
+    net = RateNetwork(N=100, g=1.0)
+    g = np.array([0.5, 1.5, 2.5, 1.5])
+    s = np.array([0.0, 0.0, 1.0, 1.0])
+    out = rate_theory(net, {"g": g, "sigma_noise": s})
+    assert out["regime"].tolist() == ["quiet", "chaotic", "chaotic", "noise-driven"]
+    assert np.all((out["lambda_max"] > 0) == (out["regime"] == "chaotic"))
+    sig = {"sigma_noise": np.array([0.0, 1.0])}
+    gc = rate_boundary(net, sig)
+    gl = rate_local_stability(net, sig)
+    assert gc[0] == pytest.approx(1.0, abs=1e-6) and gl[0] == pytest.approx(1.0, abs=1e-6)
+    assert gc[1] > gl[1] + 0.3  # 1.956 vs 1.499 at sigma = 1
+
+
+def test_cli_phase_theory_and_simulation(tmp_path, capsys):
+    out = tmp_path / "phase.png"
+    status = main(
+        [
+            "phase",
+            "rate",
+            "--vary",
+            "g=0.5:2.5:9",
+            "--vary",
+            "sigma_noise=0:1:5",
+            "--simulate",
+            "--seeds",
+            "2",
+            "--sim-points",
+            "2",
+            "--set",
+            "N=80",
+            "--quiet",
+            "--out",
+            str(out),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert out.stat().st_size > 10_000
+    d = PhaseDiagram.from_npz(out.with_suffix(".npz"))
+    assert d.shape == (9, 5) and d.n_failed == 0
+    assert set(d.curves) == {"chaos: lambda_max = 0", "local stability: chi = 1"}
+    sim = PhaseDiagram.from_npz(tmp_path / "phase_simulation.npz")
+    assert sim.shape == (2, 2) and sim.seeds.shape[-1] == 2
+    assert "simulation: 4 points x 2 seeds" in text
+
+
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["phase", "spin-glass", "--vary", "g=0:1:3"], "unknown model 'spin-glass'"),
+        (["phase", "rate"], "at least one --vary"),
+        (["phase", "rate", "--vary", "g=1:2"], "is not start:stop:num"),
+        (["phase", "rate", "--vary", "gain=0:1:3"], "gain"),
+        (["phase", "rate", "--vary", "g=0:1:3", "--set", "tau=-1"], "tau"),
+    ],
+)
+def test_cli_phase_rejects_bad_input(argv, match, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "x.png")]) == 2
+    assert match in capsys.readouterr().err
