@@ -48,14 +48,28 @@ def main() -> None:
     t_serial = time.perf_counter() - t
     rows.append(("serial (vectorised)", t_serial, ref))
     t = time.perf_counter()
-    d = sweep(rate_theory, net, axes, vectorized=True, executor="processes", n_workers=workers,
-              progress=False)
+    d = sweep(
+        rate_theory,
+        net,
+        axes,
+        vectorized=True,
+        executor="processes",
+        n_workers=workers,
+        progress=False,
+    )
     rows.append((f"processes x{workers}", time.perf_counter() - t, d))
     if not args.no_dask:
         try:
             t = time.perf_counter()
-            d = sweep(rate_theory, net, axes, vectorized=True, executor="dask",
-                      n_workers=workers, progress=False)
+            d = sweep(
+                rate_theory,
+                net,
+                axes,
+                vectorized=True,
+                executor="dask",
+                n_workers=workers,
+                progress=False,
+            )
             rows.append((f"dask LocalCluster x{workers} (incl. start)", time.perf_counter() - t, d))
         except ImportError as exc:
             print(f"dask skipped: {exc}")
@@ -65,8 +79,10 @@ def main() -> None:
     print(f"{'executor':<36} {'wall (s)':>9} {'vs serial':>10} {'vs scalar loop':>15} identical")
     for name, wall, diag in rows:
         same = diag.equals(ref)
-        print(f"{name:<36} {wall:9.2f} {t_serial / wall:9.2f}x {per_point * n * n / wall:14.0f}x"
-              f" {same}")
+        print(
+            f"{name:<36} {wall:9.2f} {t_serial / wall:9.2f}x {per_point * n * n / wall:14.0f}x"
+            f" {same}"
+        )
     labels, counts = np.unique(ref.fields["regime"], return_counts=True)
     print("regimes:", dict(zip(labels.tolist(), counts.tolist(), strict=True)))
     print(f"goal: < 20 s on 2 cores -> {'met' if min(r[1] for r in rows) < 20 else 'NOT met'}")

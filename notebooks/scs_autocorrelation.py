@@ -40,8 +40,8 @@ from rnmf.theory import dmft
 
 SMALL = os.environ.get("RNMF_NOTEBOOK_SMALL") == "1"
 N = 300 if SMALL else 2000
-T = 60.0 if SMALL else 400.0
-SEEDS = 2 if SMALL else 4
+T = 60.0 if SMALL else 300.0
+SEEDS = 2 if SMALL else 3
 GAINS = (1.5, 2.0, 2.5, 3.0)
 DT = 0.05
 OUT = Path(os.environ.get("RNMF_NOTEBOOK_OUT", Path(__file__).resolve().parent / "figures"))

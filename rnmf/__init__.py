@@ -9,7 +9,7 @@ The hub package holds what theory and simulation share: models
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .models import LIFNetwork, RateNetwork
+from .models import LIFNetwork, LowRankNetwork, RateNetwork
 from .results import ConvergenceError, Result, Status
 from .transfer import Transfer
 
@@ -21,6 +21,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "ConvergenceError",
     "LIFNetwork",
+    "LowRankNetwork",
     "RateNetwork",
     "Result",
     "Status",

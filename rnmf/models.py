@@ -14,9 +14,10 @@ from typing import Any, Literal
 import numpy as np
 
 from ._checks import check_choice, check_finite, check_int, check_nonnegative, check_positive
+from ._lowrank_model import LowRankNetwork
 from .transfer import Transfer, as_transfer
 
-__all__ = ["LIFNetwork", "RateNetwork", "Transfer"]
+__all__ = ["LIFNetwork", "LowRankNetwork", "RateNetwork", "Transfer"]
 
 
 @dataclass(frozen=True)

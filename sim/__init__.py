@@ -12,6 +12,7 @@ CSR connectivity), the spike-train measures of :mod:`rnmf.sim.spike_measures`, a
 from . import measures, spike_measures
 from .connectivity import sample_couplings, sample_inputs
 from .export import NestNetwork, to_nest
+from .lowrank import LowRankTrajectory, simulate_lowrank
 from .lyapunov import LyapunovSpectrum, largest_lyapunov, lyapunov_spectrum
 from .measures import PopulationStats, autocorrelation, delta0, mean_sem, population_stats
 from .rate import Trajectory, simulate
@@ -19,6 +20,7 @@ from .spiking import LIFResult, build_connectivity, simulate_lif
 
 __all__ = [
     "LIFResult",
+    "LowRankTrajectory",
     "LyapunovSpectrum",
     "NestNetwork",
     "PopulationStats",
@@ -35,6 +37,7 @@ __all__ = [
     "sample_inputs",
     "simulate",
     "simulate_lif",
+    "simulate_lowrank",
     "spike_measures",
     "to_nest",
 ]
