@@ -177,7 +177,7 @@ def plot_phase(
     regimes_from = field if categorical else label_field
 
     if ax is None:
-        fig = Figure(figsize=(5.6, 4.4), layout="constrained")  # no pyplot state, no display
+        fig = Figure(figsize=(8.0, 4.6), layout="constrained")  # no pyplot state, no display
         ax = fig.add_subplot()
     else:
         fig = ax.figure
@@ -280,9 +280,9 @@ def plot_phase(
                 oy,
                 c=[colors.get(v, "#ffffff") for v in ol],
                 marker="o",
-                s=36,
+                s=60,
                 edgecolors="k",
-                linewidths=0.9,
+                linewidths=1.4,
                 zorder=5,
                 label="_nolegend_",
             )
@@ -293,9 +293,9 @@ def plot_phase(
                 oy,
                 c=ov if norm is not None else None,
                 marker="o",
-                s=36,
+                s=60,
                 edgecolors="k",
-                linewidths=0.9,
+                linewidths=1.4,
                 zorder=5,
                 label="_nolegend_",
                 **kw,
@@ -307,5 +307,13 @@ def plot_phase(
     ax.set_xlabel(names[0])
     ax.set_title(title if title is not None else field)
     if handles:
-        ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+        # outside the axes, so that no region of the diagram is hidden
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            fontsize="small",
+            frameon=False,
+            borderaxespad=0.0,
+        )
     return fig
