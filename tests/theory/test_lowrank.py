@@ -115,7 +115,8 @@ class TestReferencePoint:
     """REFERENCES.md sec. 4 (Mastrogiuseppe & Ostojic 2018, Neuron 99:609, Fig. 1)."""
 
     @pytest.fixture(scope="class")
-    def res(self):
+    @classmethod
+    def res(cls):
         return lr.solve(LowRankNetwork.rank_one(N=1000, g=1.0, **REF), chaotic=False)
 
     def test_values_to_1e6(self, res):
@@ -332,7 +333,8 @@ class TestChaotic:
     """Chaotic solutions through rnmf.theory.dmft (M&O 2018 STAR Methods, chaotic solutions)."""
 
     @pytest.fixture(scope="class")
-    def res(self):
+    @classmethod
+    def res(cls):
         return lr.solve(LowRankNetwork.rank_one(N=10, g=2.0, **REF))
 
     def test_bistable_chaos_between_gC_and_gBB(self, res):
