@@ -72,3 +72,37 @@ def test_cli_phase_theory_and_simulation(tmp_path, capsys):
 def test_cli_phase_rejects_bad_input(argv, match, tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path / "x.png")]) == 2
     assert match in capsys.readouterr().err
+
+
+def test_rate_grid_labels_agree_with_the_direct_chaos_boundary():
+    """Grid labels (sign of lambda_max at each point) and the transition computed directly
+    (root of lambda_max in g) are independent computations; their boundaries must agree to
+    within one grid step (issue 5)."""
+    from rnmf import RateNetwork
+    from rnmf.phase import sweep
+
+    axes = {"g": np.linspace(0.6, 3.0, 25), "sigma_noise": np.linspace(0.1, 1.5, 6)}
+    d = sweep(
+        rate_theory,
+        RateNetwork(N=100, g=1.0),
+        axes,
+        vectorized=True,
+        boundary_fns={"chaos": ("g", rate_boundary)},
+    )
+    dg = axes["g"][1] - axes["g"][0]
+    ds = axes["sigma_noise"][1] - axes["sigma_noise"][0]
+    curve = d.curves["chaos"]  # columns (g, sigma_noise)
+    slope = np.max(np.abs(np.diff(curve[:, 0]) / np.diff(curve[:, 1])))
+    # the staircase boundary of a grid is resolved to one cell in each direction: its corners
+    # lie within dg + |dg_c/dsigma| dsigma of the line along g
+    dev = d.curve_deviation("chaos", "regime", pair=("chaotic", "noise-driven"))
+    assert np.isfinite(dev) and dev <= dg + slope * ds + 1e-9
+    # and a finer grid in g brings it closer (convergence to the direct boundary)
+    fine = sweep(
+        rate_theory,
+        RateNetwork(N=100, g=1.0),
+        {"g": np.linspace(0.6, 3.0, 97), "sigma_noise": np.linspace(0.1, 1.5, 21)},
+        vectorized=True,
+        boundary_fns={"chaos": ("g", rate_boundary)},
+    )
+    assert fine.curve_deviation("chaos", "regime", pair=("chaotic", "noise-driven")) < dev
