@@ -1,0 +1,87 @@
+"""LIF cross-validation (rnmf.validate_lif): theory values and agreement with simulation.
+
+Oracles: the Brunel (2000) model-A stationary rate 37.94969709 Hz at g = 5, eta = 2
+(REFERENCES.md sec. 3, agrees with NNMT 1.3.0 to 1e-10); the Hopf frequency of point B
+"about 190 Hz" (REFERENCES.md sec. 6, Brunel 2000 Fig. 2); the diffusion CV 0.675 at C,
+confirmed by an independent Ornstein-Uhlenbeck Monte Carlo (0.677).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnmf.validate import Check
+from rnmf.validate_lif import LIFPoint, _poisson_driven, lif_points, run_lif
+
+
+@pytest.fixture(scope="module")
+def quick():
+    return run_lif(quick=True, seeds=2, seed=0, jobs=1, figures=True)
+
+
+def _row(checks, quantity, label):
+    rows = [c for c in checks if c.quantity == quantity and f"({label})" in c.params]
+    assert len(rows) == 1, (quantity, label, [c.quantity for c in checks])
+    return rows[0]
+
+
+def test_theory_values_match_references(quick):
+    checks, _ = quick
+    for q in ("rate E (Hz)", "rate I (Hz)"):
+        c = _row(checks, q, "C")
+        assert c.theory == pytest.approx(37.94969709, rel=1e-8)
+        assert c.N == 12500 and c.n_seeds == 2
+    assert _row(checks, "spectral peak (Hz)", "B").theory == pytest.approx(190.0, rel=0.02)
+    cv = [c for c in checks if c.quantity == "CV ISI (Poisson-driven)"]
+    assert len(cv) == 1 and cv[0].theory == pytest.approx(0.675, abs=0.002)
+
+
+def test_quick_checks_pass(quick):
+    checks, figs = quick
+    assert all(isinstance(c, Check) for c in checks)
+    failed = [c.row() for c in checks if not c.passed]
+    assert not failed, failed
+    for c in checks:
+        assert np.isfinite(c.sim) and np.isfinite(c.sem) and c.sem >= 0
+        assert c.note  # every tolerance states its reason
+    assert set(figs) == {"lif_rates", "lif_spectrum", "lif_raster"}
+
+
+def test_network_rate_is_below_theory_by_the_known_amount(quick):
+    """Full network at C: 37.3-37.4 Hz in NEST/Brian2, i.e. 1-2% below 37.95 Hz (REFERENCES 3)."""
+    c = _row(quick[0], "rate E (Hz)", "C")
+    assert -0.03 < c.error / c.theory < 0.005
+
+
+def test_points():
+    pts = lif_points(quick=False)
+    assert [p.label for p in pts] == ["C", "g=6 eta=2", "B"]
+    net = LIFPoint("C", 5.0, 2.0).model()
+    assert net.N == (10000, 2500) and net.K[0] == (1000, 250)
+
+
+def test_poisson_driven_is_deterministic_and_silent_without_drive():
+    a = _poisson_driven(37.95, 20.0, 7, n=20, T=200.0, burn_in=0.0)
+    b = _poisson_driven(37.95, 20.0, 7, n=20, T=200.0, burn_in=0.0)
+    assert a == b
+    assert a["rate"] > 5.0
+    # no input at all: V decays from U(0, 20) mV and never reaches threshold
+    quiet = _poisson_driven(0.0, 0.0, 1, n=20, T=100.0, burn_in=0.0)
+    assert quiet["rate"] == 0.0 and np.isnan(quiet["cv"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(seeds=st.integers(max_value=1))
+def test_too_few_seeds_rejected(seeds):
+    with pytest.raises(ValueError, match="seeds"):
+        run_lif(seeds=seeds, figures=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"seed": -1}, "seed"), ({"jobs": 0}, "jobs"), ({"seeds": 2.5}, "seeds")],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        run_lif(figures=False, **kwargs)
