@@ -34,6 +34,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         finite_size=not args.no_scaling,
         figures=not args.no_figures,
         progress=say,
+        suites=[x.strip() for x in args.suite.split(",")] if args.suite else None,
     )
     print(report.table())
     path = report.write(args.out)
@@ -187,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs, max 4)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--no-scaling", action="store_true", help="skip the finite-size scaling study")
+    p.add_argument(
+        "--suite",
+        default=None,
+        help="comma-separated suites to run: rate, lif, lowrank (default: all)",
+    )
     p.set_defaults(func=_cmd_validate)
 
     q = sub.add_parser(

@@ -16,6 +16,8 @@ markdown file and figures.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
 import os
 import time
@@ -31,7 +33,15 @@ from ._checks import check_int, check_nonnegative
 from ._parallel import single_thread_blas
 from .models import RateNetwork
 
-__all__ = ["Check", "Report", "Scenario", "default_scenarios", "run"]
+__all__ = [
+    "SUITES",
+    "Check",
+    "Report",
+    "Scenario",
+    "available_suites",
+    "default_scenarios",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -506,13 +516,14 @@ def run(
     finite_size: bool = True,
     figures: bool = True,
     progress: Callable[[str], None] | None = None,
+    suites: Sequence[str] | None = None,
 ) -> Report:
-    """Run the cross-validation suite and return a :class:`Report`.
+    """Run the cross-validation suites and return a :class:`Report`.
 
     Parameters
     ----------
     scenarios : sequence of Scenario, optional
-        Defaults to :func:`default_scenarios`.
+        Rate-network scenarios; defaults to :func:`default_scenarios`.
     quick : bool
         Smaller networks and shorter runs (about a minute on 2 cores).
     seeds : int, optional
@@ -527,15 +538,90 @@ def run(
         Draw the figures (matplotlib, Agg backend).
     progress : callable, optional
         Called with a line of text as work proceeds (e.g. ``print``).
-    """
-    from rnmf.theory import dmft
+    suites : sequence of str, optional
+        Which suites to run, any of :data:`SUITES`: ``"rate"`` (random rate
+        networks, DMFT), ``"lif"`` (Brunel LIF networks, :mod:`rnmf.validate_lif`),
+        ``"lowrank"`` (low-rank networks, :mod:`rnmf.validate_lowrank`).  Default:
+        all, or only ``"rate"`` when ``scenarios`` are given.
 
+    Notes
+    -----
+    With ``jobs > 1`` the simulations run in spawned processes, so a script that
+    calls this function must guard its entry point with
+    ``if __name__ == "__main__":``.
+    """
     seeds = check_int("seeds", seeds if seeds is not None else 3, minimum=2)
     seed = check_int("seed", seed, minimum=0)
     jobs = check_int("jobs", jobs if jobs is not None else min(os.cpu_count() or 1, 4), minimum=1)
-    scenarios = list(default_scenarios(quick) if scenarios is None else scenarios)
+    if suites is None:
+        suites = ("rate",) if scenarios is not None else available_suites()
+    suites = tuple(suites)
+    for name in suites:
+        if name not in SUITES:
+            raise ValueError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
     say = progress or (lambda s: None)
     t0 = time.perf_counter()
+    report = Report()
+    if "rate" in suites:
+        _run_rate(
+            report,
+            scenarios,
+            quick=quick,
+            seeds=seeds,
+            seed=seed,
+            jobs=jobs,
+            finite_size=finite_size,
+            figures=figures,
+            say=say,
+        )
+    for name in suites:
+        if name == "rate":
+            continue
+        t1 = time.perf_counter()
+        say(f"{name} suite ...")
+        module = importlib.import_module(f"rnmf.validate_{name}")
+        checks, figs = getattr(module, f"run_{name}")(
+            quick=quick, seeds=seeds, seed=seed, jobs=jobs, figures=figures
+        )
+        report.checks.extend(checks)
+        report.figures.update(figs)
+        say(f"  {name}: {len(checks)} checks in {time.perf_counter() - t1:.1f} s")
+    report.meta = {
+        "rnmf": _version(),
+        "mode": "quick" if quick else "full",
+        "suites": ", ".join(suites),
+        "seeds per scenario": seeds,
+        "base seed": seed,
+        "processes": jobs,
+        "duration": f"{time.perf_counter() - t0:.1f} s",
+    }
+    return report
+
+
+SUITES = ("rate", "lif", "lowrank")
+
+
+def available_suites() -> tuple[str, ...]:
+    """The suites whose modules are installed (all of :data:`SUITES` in a full install)."""
+    return tuple(s for s in SUITES if s == "rate" or importlib.util.find_spec(f"rnmf.validate_{s}"))
+
+
+def _run_rate(
+    report: Report,
+    scenarios: Sequence[Scenario] | None,
+    *,
+    quick: bool,
+    seeds: int,
+    seed: int,
+    jobs: int,
+    finite_size: bool,
+    figures: bool,
+    say: Callable[[str], None],
+) -> None:
+    """The random rate-network suite: DMFT against simulation (adds to ``report``)."""
+    from rnmf.theory import dmft
+
+    scenarios = list(default_scenarios(quick) if scenarios is None else scenarios)
 
     theories = []
     for scn in scenarios:
@@ -555,7 +641,6 @@ def run(
     ]
     say(f"simulating {len(scenarios)} scenarios x {seeds} seeds on {jobs} process(es) ...")
     results = _map(_simulate_one, tasks, jobs)
-    report = Report()
     per_scn: list[list[dict[str, Any]]] = []
     for i, (scn, th) in enumerate(zip(scenarios, theories, strict=True)):
         runs = results[i * seeds : (i + 1) * seeds]
@@ -568,20 +653,10 @@ def run(
         say("finite-size scaling of Delta0 ...")
         scaling = finite_size_scaling(quick=quick, seed=seed, jobs=jobs)
         report.checks.append(scaling["check"])
-
-    report.meta = {
-        "rnmf": _version(),
-        "mode": "quick" if quick else "full",
-        "seeds per scenario": seeds,
-        "base seed": seed,
-        "processes": jobs,
-        "duration": f"{time.perf_counter() - t0:.1f} s",
-    }
     if figures:
         from . import plotting
 
         report.figures.update(plotting.validation_figures(scenarios, theories, per_scn, scaling))
-    return report
 
 
 def finite_size_scaling(
