@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         "coarser grid. Example: rnmf phase rate --vary g=0.5:3:101 --vary sigma_noise=0:1:51 "
         "--simulate --seeds 3 --out phase.png",
     )
-    q.add_argument("model", help="model name (available: rate)")
+    q.add_argument("model", help="model name: rate, lowrank (rank one) or lif (Brunel model A)")
     q.add_argument(
         "--vary",
         action="append",

@@ -175,6 +175,197 @@ class Problem:
         return replace(self.model, **overrides) if overrides else self.model
 
 
+# ------------------------------------------------------------------------- rank-one networks
+@dataclass(frozen=True)
+class RankOneParams:
+    """Rank-one network in the plane (g, M_m M_n) of Mastrogiuseppe & Ostojic (2018, Fig. 1).
+
+    Uncorrelated Gaussian loadings m ~ N(M_m, S_m^2), n ~ N(M_n, 0) with
+    ``M_n = strength / M_m``; the sweepable fields are ``g``, ``strength``, ``M_m``,
+    ``S_m`` and ``N`` (the simulated size).
+    """
+
+    g: float = 1.0
+    strength: float = 2.2
+    M_m: float = 1.1
+    S_m: float = 1.0
+    N: int = 2000
+
+    def __post_init__(self) -> None:
+        self.network()  # validates every field through LowRankNetwork
+        if self.M_m == 0:
+            raise ValueError("RankOneParams.M_m must be nonzero (strength = M_m M_n)")
+
+    def network(self) -> Any:
+        """The :class:`~rnmf.models.LowRankNetwork` these parameters describe."""
+        from .models import LowRankNetwork
+
+        M_n = self.strength / self.M_m if self.M_m else 0.0
+        return LowRankNetwork.rank_one(N=self.N, g=self.g, M_m=self.M_m, M_n=M_n, S_m=self.S_m)
+
+    def describe(self) -> str:
+        """One-line summary."""
+        return (
+            f"rank one: g={self.g:g}, M_m M_n={self.strength:g}, M_m={self.M_m:g}, S_m={self.S_m:g}"
+        )
+
+
+def lowrank_theory(p: RankOneParams, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Regime, kappa and Delta0 of the heterogeneous state, vectorised over a chunk.
+
+    Labels from the stability of the quiet, heterogeneous-static and chaotic states
+    (:func:`rnmf.theory.lowrank.phase_diagram`; Mastrogiuseppe & Ostojic 2018).
+    """
+    from rnmf.theory import lowrank
+
+    n = len(next(iter(params.values())))
+    col = {
+        k: np.asarray(params.get(k, np.full(n, getattr(p, k))), dtype=float)
+        for k in ("g", "strength", "M_m", "S_m")
+    }
+    out = {
+        "regime": np.empty(n, dtype=object),
+        "kappa": np.full(n, np.nan),
+        "Delta0": np.full(n, np.nan),
+    }
+    combos = np.unique(np.stack([col["M_m"], col["S_m"]], axis=1), axis=0)
+    for M_m, S_m in combos:
+        sel = np.nonzero((col["M_m"] == M_m) & (col["S_m"] == S_m))[0]
+        gs, ss = np.unique(col["g"][sel]), np.unique(col["strength"][sel])
+        pd = lowrank.phase_diagram(gs, ss, M_m=float(M_m), S_m=float(S_m))
+        ig = np.searchsorted(gs, col["g"][sel])
+        js = np.searchsorted(ss, col["strength"][sel])
+        names = np.asarray(pd.label_names(), dtype=object)
+        out["regime"][sel] = names[js, ig]
+        out["kappa"][sel] = pd.kappa[js, ig]
+        out["Delta0"][sel] = pd.Delta0[js, ig]
+    out["regime"] = out["regime"].astype(str)
+    return out
+
+
+lowrank_theory.vectorized = True  # type: ignore[attr-defined]
+
+
+def lowrank_simulation(p: RankOneParams, rng: np.random.Generator) -> dict[str, float | str]:
+    """Simulate one sampled rank-one network started on +m: kappa, Delta0 and the regime."""
+    from rnmf import sim
+
+    from .validate_lowrank import classify_trajectory
+
+    traj = sim.simulate_lowrank(
+        p.network(),
+        100.0,
+        dt=0.05,
+        rng=rng,
+        burn_in=100.0,
+        kappa0=[1.0],
+        record_every=10,
+        record_units=200,
+    )
+    k = np.asarray(traj.kappa, dtype=float).reshape(len(traj.t), -1)[:, 0]
+    var_time = float(np.mean(np.var(np.asarray(traj.x), axis=0)))
+    d0 = float(np.mean(traj.mean_x2) - np.mean(traj.mean_x) ** 2)
+    return {"kappa": float(np.mean(k)), "Delta0": d0, "regime": classify_trajectory(k, var_time)}
+
+
+def _lowrank_g_chaos(p: RankOneParams, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """g_C(M_m M_n): the heterogeneous static state becomes chaotic (M&O 2018)."""
+    from rnmf.theory import lowrank
+
+    return np.asarray(lowrank.critical_g_chaos(params["strength"], M_m=p.M_m, S_m=p.S_m), float)
+
+
+def _lowrank_g_bb(p: RankOneParams, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """g_BB(M_m M_n): the chaotic state with kappa != 0 disappears (M&O 2018)."""
+    from rnmf.theory import lowrank
+
+    return np.asarray(lowrank.critical_g_bistable_chaos(params["strength"]), dtype=float)
+
+
+_lowrank_g_chaos.vectorized = True  # type: ignore[attr-defined]
+_lowrank_g_bb.vectorized = True  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------- Brunel LIF networks
+@dataclass(frozen=True)
+class BrunelParams:
+    """Brunel (2000) model A in the plane (g, eta = nu_ext / nu_thr); other fields fixed."""
+
+    g: float = 5.0
+    eta: float = 2.0
+    N_E: int = 10000
+    epsilon: float = 0.1
+    J: float = 0.1
+    D: float = 1.5
+
+    def __post_init__(self) -> None:
+        self.network()  # validates through LIFNetwork
+
+    def network(self) -> Any:
+        """The :class:`~rnmf.models.LIFNetwork` these parameters describe."""
+        from .models import LIFNetwork
+
+        return LIFNetwork.brunel(
+            self.g, self.eta, N_E=self.N_E, epsilon=self.epsilon, J=self.J, D=self.D
+        )
+
+    def describe(self) -> str:
+        """One-line summary."""
+        return f"Brunel model A: g={self.g:g}, eta={self.eta:g}, N_E={self.N_E}, J={self.J:g} mV"
+
+
+def lif_theory(p: BrunelParams, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Stationary rates of Brunel's model A (Siegert self-consistency), vectorised.
+
+    ``rate`` is the lowest stable fixed point (Hz), ``n_fixed_points`` counts all of
+    them, ``regime`` says whether the rate dynamics has one or several stable states.
+    The oscillatory instabilities of the asynchronous state (Hopf lines) are not
+    part of this map: see :func:`rnmf.theory.lif.hopf_boundary`.
+    """
+    from rnmf.theory import lif
+
+    n = len(next(iter(params.values())))
+    g = np.asarray(params.get("g", np.full(n, p.g)), dtype=float)
+    eta = np.asarray(params.get("eta", np.full(n, p.eta)), dtype=float)
+    res = lif.brunel_rates(g, eta, N_E=p.N_E, epsilon=p.epsilon, J=p.J, D=p.D)
+    rates = np.where(res.stable, res.rates, np.nan)
+    n_stable = np.sum(res.stable, axis=-1)
+    low = np.nanmin(np.where(np.isfinite(rates), rates, np.inf), axis=-1)
+    regime = np.where(
+        n_stable > 1, "bistable", np.where(n_stable == 1, "one stable state", "no stable state")
+    )
+    return {
+        "rate": np.where(np.isfinite(low), low, np.nan),
+        "n_fixed_points": res.n_solutions.astype(float),
+        "regime": regime.astype(str),
+    }
+
+
+lif_theory.vectorized = True  # type: ignore[attr-defined]
+
+
+def lif_simulation(p: BrunelParams, rng: np.random.Generator) -> dict[str, float]:
+    """Simulate one Brunel network for 300 ms: E rate (Hz) and CV of the ISIs."""
+    from rnmf import sim
+    from rnmf.sim import spike_measures
+
+    res = sim.simulate_lif(p.network(), 300.0, dt=0.1, rng=rng)
+    E = res.pop_slices[0]
+    cv = spike_measures.cv_isi(
+        res.senders, res.times, np.arange(E.start, E.stop), t_start=100.0, t_stop=300.0
+    )
+    return {"rate": float(res.mean_rates[0]), "cv": float(np.asarray(cv).mean())}
+
+
+def _balance_line(p: BrunelParams, params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """g = 1/gamma = C_E / C_I: recurrent excitation and inhibition balance (Brunel 2000)."""
+    n = len(next(iter(params.values()))) if params else 1
+    return np.full(n, 4.0)
+
+
+_balance_line.vectorized = True  # type: ignore[attr-defined]
+
+
 PROBLEMS: dict[str, Problem] = {
     "rate": Problem(
         name="rate",
@@ -186,5 +377,25 @@ PROBLEMS: dict[str, Problem] = {
             "local stability: chi = 1": ("g", rate_local_stability),
         },
         description="random rate network, phi = tanh (SCS 1988; with noise Schuecker et al. 2018)",
+    ),
+    "lowrank": Problem(
+        name="lowrank",
+        model=RankOneParams(),
+        theory=lowrank_theory,
+        simulation=lowrank_simulation,
+        boundaries={
+            "g_C: static -> chaotic": ("g", _lowrank_g_chaos),
+            "g_BB: kappa -> 0 in chaos": ("g", _lowrank_g_bb),
+        },
+        description="rank-one network (Mastrogiuseppe & Ostojic 2018)",
+    ),
+    "lif": Problem(
+        name="lif",
+        model=BrunelParams(),
+        theory=lif_theory,
+        simulation=lif_simulation,
+        boundaries={"balance g = 1/gamma": ("g", _balance_line)},
+        label_field="rate",
+        description="Brunel (2000) model A: stationary rate (Hz)",
     ),
 }

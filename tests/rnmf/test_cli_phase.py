@@ -106,3 +106,43 @@ def test_rate_grid_labels_agree_with_the_direct_chaos_boundary():
         boundary_fns={"chaos": ("g", rate_boundary)},
     )
     assert fine.curve_deviation("chaos", "regime", pair=("chaotic", "noise-driven")) < dev
+
+
+def test_lowrank_and_lif_problems_reproduce_reference_values():
+    """Rank one at the REFERENCES.md sec. 4 point is in the heterogeneous (bistable) phase with
+    kappa = 1.08785127347; Brunel model A at g = 5, eta = 2 has the single stable rate
+    37.94969709 Hz (REFERENCES.md sec. 3)."""
+    from rnmf.problems import BrunelParams, RankOneParams, lif_theory, lowrank_theory
+
+    lr = lowrank_theory(
+        RankOneParams(), {"g": np.array([1.0, 0.5, 4.5]), "strength": np.array([2.2, 0.5, 1.0])}
+    )
+    assert lr["regime"].tolist() == ["heterogeneous", "homogeneous", "chaotic"]
+    assert lr["kappa"][0] == pytest.approx(1.08785127347, rel=1e-6)
+    lif = lif_theory(BrunelParams(), {"g": np.array([5.0]), "eta": np.array([2.0])})
+    assert lif["rate"][0] == pytest.approx(37.94969709, rel=1e-8)
+    assert lif["regime"][0] == "one stable state"
+    with pytest.raises(ValueError, match="M_m"):
+        RankOneParams(M_m=0.0)
+    with pytest.raises(ValueError, match="V_reset|delay|tau"):
+        BrunelParams(D=0.0)
+
+
+def test_cli_phase_lowrank(tmp_path, capsys):
+    out = tmp_path / "lr.png"
+    status = main(
+        [
+            "phase",
+            "lowrank",
+            "--vary",
+            "g=0.2:4:9",
+            "--vary",
+            "strength=0:4:7",
+            "--quiet",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0, capsys.readouterr().out
+    d = PhaseDiagram.from_npz(out.with_suffix(".npz"))
+    assert set(np.unique(d.fields["regime"])) >= {"homogeneous", "heterogeneous", "chaotic"}
