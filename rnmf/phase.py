@@ -1294,13 +1294,14 @@ def _curves(
                     f"{count} combinations of {', '.join(others) or 'no other axis'}"
                 )
             pts[:, names.index(solve_for)] = np.where(np.isfinite(crit), crit, np.nan)
-        for j in range(0 if getattr(f, "vectorized", False) else count):
-            vals = {n: g.ravel()[j].item() for n, g in zip(others, grids, strict=True)}
-            try:
-                crit = float(f(dataclasses.replace(model, **vals)))
-            except Exception:
-                crit = np.nan
-            pts[j, names.index(solve_for)] = crit if np.isfinite(crit) else np.nan
+        else:
+            for j in range(count):
+                vals = {n: g.ravel()[j].item() for n, g in zip(others, grids, strict=True)}
+                try:
+                    crit = float(f(dataclasses.replace(model, **vals)))
+                except Exception:
+                    crit = np.nan
+                pts[j, names.index(solve_for)] = crit if np.isfinite(crit) else np.nan
         curves[cname] = pts
         curve_axes[cname] = solve_for
     return curves, curve_axes

@@ -328,9 +328,8 @@ def lif_theory(p: BrunelParams, params: Mapping[str, np.ndarray]) -> dict[str, n
     g = np.asarray(params.get("g", np.full(n, p.g)), dtype=float)
     eta = np.asarray(params.get("eta", np.full(n, p.eta)), dtype=float)
     res = lif.brunel_rates(g, eta, N_E=p.N_E, epsilon=p.epsilon, J=p.J, D=p.D)
-    rates = np.where(res.stable, res.rates, np.nan)
     n_stable = np.sum(res.stable, axis=-1)
-    low = np.nanmin(np.where(np.isfinite(rates), rates, np.inf), axis=-1)
+    low = np.min(np.where(res.stable, res.rates, np.inf), axis=-1)  # lowest stable rate
     regime = np.where(
         n_stable > 1, "bistable", np.where(n_stable == 1, "one stable state", "no stable state")
     )
