@@ -554,35 +554,43 @@ def test_stability_point_D_slow_oscillation():
 
 
 def test_stability_bad_input():
-    with pytest.raises(ValueError, match="tau_s"):
-        lif.asynchronous_stability(LIFNetwork.brunel(5.0, 2.0, tau_s=0.5))
     with pytest.raises(ValueError, match="rates"):
         lif.asynchronous_stability(LIFNetwork.brunel(5.0, 2.0), rates=[np.nan, 1.0])
+    with pytest.raises(ValueError, match="method"):
+        lif.asynchronous_stability(LIFNetwork.brunel(5.0, 2.0), method="fast")
     with pytest.raises(ValueError, match="eta_range"):
         lif.hopf_boundary([5.0], eta_range=(3.0, 2.0))
+    with pytest.raises(ValueError, match="g_values"):
+        lif.hopf_boundary([-1.0])
+
+
+def test_hopf_boundary_fast_branch():
+    """g = 6: the asynchronous state loses stability to the fast oscillation between eta =
+    3 and 3.5 (point B at eta = 4 oscillates near 190 Hz); the bisected crossing separates
+    a stable from an unstable state (checked with the mpmath closed form)."""
+    hb = lif.hopf_boundary([6.0], eta_range=(3.0, 3.5), n_eta=3)
+    assert hb.converged
+    eta_c = hb.eta[0, 0]
+    assert 3.0 < eta_c < 3.5 and hb.becomes_unstable[0, 0] and hb.kind[0, 0] == "hopf"
+    assert 150.0 < hb.frequency[0, 0] < 200.0
+    below = lif.asynchronous_stability(LIFNetwork.brunel(6.0, eta_c - 0.02), method="pcfd")
+    above = lif.asynchronous_stability(LIFNetwork.brunel(6.0, eta_c + 0.02), method="pcfd")
+    assert below.stable and not above.stable
+    assert abs(above.frequency - hb.frequency[0, 0]) < 3.0
 
 
 @pytest.mark.slow
-def test_hopf_boundary_fast_branch():
-    """g = 6: the asynchronous state loses stability to the fast oscillation between eta =
-    2.5 (stable) and eta = 4 (point B, unstable near 190 Hz); at the crossing Re lambda = 0."""
-    hb = lif.hopf_boundary([6.0], eta_range=(2.5, 4.0), n_eta=4)
-    eta_c = hb.eta[0, 0]
-    assert 2.5 < eta_c < 4.0 and hb.becomes_unstable[0, 0]
-    assert 150.0 < hb.frequency[0, 0] < 200.0
-    below = lif.asynchronous_stability(LIFNetwork.brunel(6.0, eta_c - 0.05))
-    above = lif.asynchronous_stability(LIFNetwork.brunel(6.0, eta_c + 0.05))
-    assert below.stable and not above.stable
-
-
 def test_hopf_boundary_slow_branch():
-    """g = 4.5: the slow oscillation of point D (unstable at eta = 0.9, about 29 Hz) is
-    damped for larger eta; the crossing lies just above eta = 0.9."""
-    hb = lif.hopf_boundary([4.5], eta_range=(0.9, 1.2), n_eta=4)
-    eta_c = hb.eta[0, 0]
-    assert 0.9 < eta_c < 1.0 and not hb.becomes_unstable[0, 0]
-    assert 25.0 < hb.frequency[0, 0] < 40.0
-    assert np.sum(np.isfinite(hb.eta)) == 1
+    """g = 4.5: at eta ~ 0.85 the quiescent state disappears (a jump onto the active branch,
+    which is unstable: point D, ~29 Hz at eta = 0.9); the slow oscillation is damped above
+    eta ~ 0.91 (Brunel 2000 Fig. 2, SI slow band)."""
+    hb = lif.hopf_boundary([4.5], eta_range=(0.7, 1.2), n_eta=6)
+    assert hb.converged
+    kinds = list(hb.kind[0][np.isfinite(hb.eta[0])])
+    assert kinds == ["jump", "hopf"]
+    assert 0.8 < hb.eta[0, 0] < 0.9 and hb.becomes_unstable[0, 0]
+    assert 0.9 < hb.eta[0, 1] < 0.95 and not hb.becomes_unstable[0, 1]
+    assert 25.0 < hb.frequency[0, 1] < 40.0
     assert "g=4.5" in repr(hb)
 
 

@@ -1,0 +1,112 @@
+"""Threshold integration, the Brunel phase diagram and colored-noise stability.
+
+Oracles: the closed-form susceptibilities with parabolic cylinder functions (mpmath,
+Lindner & Schimansky-Geier 2001), the Siegert derivatives (omega -> 0), Brunel (2000)
+Fig. 2 regime names of points A-D, and the per-state stability of the closed form.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rnmf import LIFNetwork
+from rnmf.theory import lif
+
+
+@pytest.mark.parametrize(("mu", "sigma"), [(10.0, 5.0), (19.0, 2.0), (25.0, 1.0), (5.0, 3.0)])
+def test_threshold_integration_matches_closed_form(mu, sigma):
+    """Threshold integration reproduces the parabolic-cylinder susceptibilities."""
+    f = np.array([0.5, 7.0, 40.0, 190.0, 600.0, 1000.0])
+    gm, gs = lif.transfer_function(f, mu, sigma)
+    tm, ts = lif.transfer_function(f, mu, sigma, method="threshold")
+    assert np.max(np.abs(tm - gm) / np.abs(gm)) < 3e-5
+    assert np.max(np.abs(ts - gs) / np.abs(gs)) < 3e-5
+
+
+def test_threshold_integration_complex_lambda_and_zero():
+    """Off the imaginary axis (growing modes) and at omega -> 0 (Siegert derivatives)."""
+    lam = np.array([50.0 + 800.0j, -30.0 + 200.0j, 10.0 + 0.0j])  # 1/s
+    gm, gs = lif.transfer_function(lam, 14.0, 4.0, laplace=True)
+    tm, ts = lif.transfer_function(lam, 14.0, 4.0, laplace=True, method="threshold")
+    assert np.max(np.abs(tm - gm) / np.abs(gm)) < 3e-5
+    assert np.max(np.abs(ts - gs) / np.abs(gs)) < 3e-5
+    nu, dmu, dsig = lif.siegert_derivatives(14.0, 4.0)
+    tm, ts = lif.transfer_function([1e-4], 14.0, 4.0, method="threshold")
+    assert tm[0].real == pytest.approx(float(dmu), rel=1e-4)
+    assert ts[0].real == pytest.approx(float(dsig) / 8.0, rel=1e-4)
+
+
+def test_stability_methods_agree_at_B():
+    """Point B: threshold integration and the closed form give the same leading root."""
+    net = LIFNetwork.brunel(6.0, 4.0)
+    a = lif.asynchronous_stability(net)
+    b = lif.asynchronous_stability(net, method="pcfd")
+    assert a.n_unstable == b.n_unstable == 2
+    assert abs(a.eigenvalue - b.eigenvalue) < 1e-3 * abs(b.eigenvalue)
+    assert a.frequency == pytest.approx(190.2, abs=0.5)
+
+
+def test_phase_diagram_points_A_to_D():
+    """Brunel (2000) Fig. 2: A (g=3, eta=2) SR, B (6, 4) SI fast, C (5, 2) AI, D (4.5, 0.9)
+    SI slow; frequencies of B and D as in REFERENCES.md sec. 6 (190 and 29 Hz)."""
+    pd = lif.brunel_phase_diagram([3.0, 6.0, 5.0, 4.5], [2.0, 4.0, 2.0, 0.9])
+    assert list(pd.regime) == ["SR", "SI fast", "AI", "SI slow"]
+    assert pd.converged and np.all(pd.resolved)
+    assert pd.frequency[1] == pytest.approx(190.2, abs=0.5)
+    assert pd.frequency[3] == pytest.approx(29.0, abs=0.5)
+    assert pd.rate[2] == pytest.approx(lif.stationary_rates(LIFNetwork.brunel(5.0, 2.0)).rates[0])
+    assert "SI fast: 1" in repr(pd)
+
+
+def test_phase_diagram_agrees_with_closed_form_per_state():
+    """Grid labels against the mpmath stability of the same states, including a quiescent
+    one (eta = 0.6: only the silent state exists for g = 5) and a bistable SR point."""
+    g = np.array([5.5, 7.0, 5.0, 3.0])
+    eta = np.array([3.2, 4.5, 0.6, 0.6])
+    pd = lif.brunel_phase_diagram(g, eta)
+    assert pd.regime[2] == "quiescent" and pd.rate[2] < 0.1
+    assert pd.bistable[3] and not pd.bistable[0]
+    for k in (0, 1):
+        ref = lif.asynchronous_stability(LIFNetwork.brunel(g[k], eta[k]), method="pcfd")
+        assert (pd.n_unstable[k] > 0) == (not ref.stable)
+        if not ref.stable:
+            assert pd.frequency[k] == pytest.approx(ref.frequency, rel=1e-3)
+
+
+def test_phase_diagram_bad_input():
+    with pytest.raises(ValueError, match="f_split"):
+        lif.brunel_phase_diagram(5.0, 2.0, f_split=-1.0)
+    with pytest.raises(ValueError, match="g"):
+        lif.brunel_phase_diagram(np.nan, 2.0)
+
+
+def test_colored_noise_limit_and_validity():
+    """tau_s -> 0 recovers the delta-synapse roots; omega tau_s > 0.3 is flagged."""
+    d = lif.asynchronous_stability(LIFNetwork.brunel(6.0, 4.0))
+    c = lif.asynchronous_stability(LIFNetwork.brunel(6.0, 4.0, tau_s=1e-6))
+    assert abs(c.eigenvalue - d.eigenvalue) < 1e-3 * abs(d.eigenvalue)
+    assert c.validity == () and "colored noise" in c.method
+    fast = lif.asynchronous_stability(LIFNetwork.brunel(6.0, 4.0, tau_s=0.5))
+    assert any("omega tau_s" in v for v in fast.validity)
+    assert fast.rates[0] == pytest.approx(
+        lif.stationary_rates(LIFNetwork.brunel(6.0, 4.0, tau_s=0.5)).rates[0]
+    )
+
+
+def test_colored_noise_zero_frequency_is_rate_jacobian():
+    """At lambda = 0 the coupling equals dPhi/dnu of the colored-noise Siegert map
+    (Fourcaud & Brunel 2002 shifted boundaries): one-population model with tau_s = 2 ms."""
+    net = LIFNetwork(
+        N=(1000,), K=((100,),), J=((0.2,),), nu_ext=(2000.0,), C_ext=(1,), J_ext=(0.1,),
+        tau_s=2.0, delay=1.0,
+    )  # fmt: skip
+    st = lif.stationary_rates(net)
+    ch = lif._net_char(net, st.rates, "threshold", 15)
+    lam = np.array([0.0, 2j * math.pi * 1e-6])
+    m = ch.coupling(lam, np.zeros(2, int))[:, 0, 0]
+    jac = lif._jacobian(net, st.rates)[0, 0]
+    assert m[0].real == pytest.approx(jac, rel=1e-10)
+    assert m[1].real == pytest.approx(jac, rel=1e-4)
