@@ -40,7 +40,8 @@ import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")
-from matplotlib.colors import LogNorm
+import matplotlib.lines  # noqa: E402
+import matplotlib.patches  # noqa: E402
 from matplotlib.figure import Figure
 
 from rnmf import LIFNetwork
@@ -51,9 +52,7 @@ from rnmf.theory import lif
 SMALL = os.environ.get("RNMF_NOTEBOOK_SMALL") == "1"
 OUT = Path(os.environ.get("RNMF_NOTEBOOK_OUT", Path(__file__).resolve().parent / "figures"))
 OUT.mkdir(parents=True, exist_ok=True)
-G_HOPF = np.array([5.0]) if SMALL else np.round(np.arange(4.2, 8.01, 0.4), 2)
-ETA_SLOW = (0.4, 1.3)  # slow line: searched separately, the roots are followed in eta
-ETA_FAST = (1.3, 5.5)
+G_HOPF = np.array([4.5, 6.0]) if SMALL else np.round(np.arange(4.2, 8.01, 0.3), 2)
 N_E = 2000 if SMALL else 10000  # C_E = 1000 inputs either way (epsilon = C_E / N_E)
 T_SIM = 300.0 if SMALL else 1000.0
 POINTS = {  # Brunel (2000) Fig. 2 and REFERENCES.md sec. 6
@@ -64,89 +63,93 @@ POINTS = {  # Brunel (2000) Fig. 2 and REFERENCES.md sec. 6
 }
 
 # %% [markdown]
-# ## Theory: stationary rate over (g, eta) and the Hopf lines
+# ## Theory: the regime at every (g, eta) and the Hopf lines
 #
-# `brunel_rates` solves the self-consistency on the whole grid at once;
-# `hopf_boundary` follows the roots of the eigenvalue equation in eta for each g and
-# returns where they cross Re(lambda) = 0, with the oscillation frequency there.
+# `brunel_phase_diagram` takes, at every grid point, the lowest stable stationary rate
+# (Siegert self-consistency, all points at once), counts the roots of the eigenvalue
+# equation in the right half plane (Nyquist argument principle, susceptibilities by
+# threshold integration of the Fokker-Planck equation, vectorised over all states and
+# frequencies) and locates the leading root.  Labels: AI (stable), SR (unstable with
+# excitation-dominated recurrence, g < 4), SI fast / SI slow (unstable with inhibition
+# dominating, leading mode above / below 100 Hz), quiescent (stable with < 0.1 Hz).
+# `hopf_boundary` then bisects every change of stability along eta for a set of g.
 
 # %%
 t0 = time.perf_counter()
-g_grid = np.linspace(2.8, 8.0, 53 if SMALL else 157)
-eta_grid = np.linspace(0.3, 5.5, 53 if SMALL else 157)
+g_grid = np.linspace(2.8, 8.0, 14 if SMALL else 53)
+eta_grid = np.unique(
+    np.concatenate(
+        [
+            np.linspace(0.5, 5.5, 11 if SMALL else 51),
+            np.linspace(0.8, 1.2, 5 if SMALL else 21),  # the thin SI slow band
+        ]
+    )
+)
 GG, EE = np.meshgrid(g_grid, eta_grid)
-grid = lif.brunel_rates(GG, EE)
-rate_map = np.nanmin(np.where(grid.stable, grid.rates, np.nan), axis=-1)
-hopf = [
-    lif.hopf_boundary(G_HOPF, eta_range=rng_eta, n_eta=n, raise_on_failure=False)
-    for rng_eta, n in ((ETA_SLOW, 4 if SMALL else 6), (ETA_FAST, 5 if SMALL else 8))
-]
-for h in hopf:
-    print(h)
-crossings = [
-    (g, e, f)
-    for h in hopf
-    for i, g in enumerate(h.g)
-    for e, f in zip(h.eta[i], h.frequency[i], strict=True)
-    if np.isfinite(e)
-]
-print(f"theory: {time.perf_counter() - t0:.1f} s")
+pd = lif.brunel_phase_diagram(GG, EE, raise_on_failure=False)
+print(pd)
+print(f"phase diagram ({GG.size} states): {time.perf_counter() - t0:.1f} s")
+t1 = time.perf_counter()
+hopf_slow, hopf_fast = (
+    lif.hopf_boundary(G_HOPF, eta_range=rng, n_eta=n)
+    for rng, n in (((0.7, 1.2), 6), ((1.2, 5.5), 10 if SMALL else 20))
+)
+print(hopf_slow, hopf_fast, sep="\n")
+print(f"Hopf lines ({G_HOPF.size} values of g): {time.perf_counter() - t1:.1f} s")
 
 for name, (g, eta, regime) in POINTS.items():
     st = lif.stationary_rates(LIFNetwork.brunel(g, eta))
     print(f"{name} (g={g}, eta={eta}, {regime}): nu = {st.rates[0]:.4g} Hz, CV = {st.cv[0]:.3f}")
-for name in ("B", "C", "D"):
-    g, eta, _ = POINTS[name]
-    stab = lif.asynchronous_stability(LIFNetwork.brunel(g, eta), raise_on_failure=False)
-    print(
-        f"{name}: asynchronous state {'stable' if stab.stable else 'unstable'}, "
-        f"leading root {stab.eigenvalue.real:.1f} {stab.eigenvalue.imag:+.1f}j 1/s "
-        f"({stab.frequency:.1f} Hz)"
-    )
+check = lif.brunel_phase_diagram(*np.array([v[:2] for v in POINTS.values()]).T)
+for name, reg, f in zip(POINTS, check.regime, check.frequency, strict=True):
+    print(f"{name}: theory says {reg} (leading mode {f:.1f} Hz); Brunel (2000): {POINTS[name][2]}")
+    assert reg == POINTS[name][2]
 
 # %% [markdown]
 # ## The phase diagram (Brunel 2000, Fig. 2)
 #
-# Background: the stationary rate of the lowest stable fixed point.  Red: Hopf lines of
-# fast oscillations (frequency > 80 Hz); blue: slow ones.  The dashed line g = 4 is where
-# recurrent excitation and inhibition balance on average (1 - g gamma = 0).
+# Colours: the regime of the lowest stable state; hatched: several stable states coexist
+# (the quiescent state next to the saturated SR state).  Lines: the bisected stability
+# boundaries; Hopf crossings are annotated with the frequency of the crossing mode (Hz).
 
 # %%
-fig = Figure(figsize=(7, 5.2))
+from matplotlib.colors import ListedColormap  # noqa: E402
+
+order = ["quiescent", "AI", "SI slow", "SI fast", "SR"]
+colors = ["#f0f0f0", "#9ecae1", "#a1d99b", "#fdae6b", "#e377c2"]
+codes = np.vectorize(order.index)(pd.regime)
+fig = Figure(figsize=(7.5, 5.4))
 ax = fig.subplots()
-pc = ax.pcolormesh(
-    GG, EE, rate_map, norm=LogNorm(vmin=0.01, vmax=500), cmap="Greys", shading="auto"
-)
-fig.colorbar(pc, ax=ax, label="stationary rate (Hz)")
-for g, eta_c, f_c in crossings:
-    ax.plot(g, eta_c, "o", color="C3" if f_c > 80.0 else "C0", ms=5)
-    ax.annotate(f"{f_c:.0f}", (g, eta_c), fontsize=6, xytext=(3, 3), textcoords="offset points")
-for fast, col, lab in ((True, "C3", "Hopf, fast (Hz)"), (False, "C0", "Hopf, slow (Hz)")):
-    # the line joins, for each g, the crossing that bounds the AI region
-    pts = {}
-    for g, e, f in crossings:
-        if (f > 80.0) == fast:
-            pts[g] = min(e, pts.get(g, np.inf)) if fast else max(e, pts.get(g, -np.inf))
-    pts = sorted(pts.items())
-    if pts:
-        x, y = np.array(sorted(pts)).T
-        ax.plot(x, y, "-", color=col, lw=1.5, label=lab)
-ax.axvline(4.0, color="k", ls="--", lw=1, label="balance g = 4")
+ax.pcolormesh(GG, EE, codes, cmap=ListedColormap(colors), vmin=-0.5, vmax=4.5, shading="nearest")
+if np.any(pd.bistable):
+    ax.contourf(GG, EE, pd.bistable.astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
+for hopf, i in ((h, i) for h in (hopf_slow, hopf_fast) for i in range(h.g.size)):
+    g = hopf.g[i]
+    for e, f, kind in zip(hopf.eta[i], hopf.frequency[i], hopf.kind[i], strict=True):
+        if not np.isfinite(e):
+            continue
+        if kind == "hopf":
+            ax.plot(g, e, "o", color="C3" if f > 100.0 else "C2", mec="k", ms=5)
+            ax.annotate(f"{f:.0f}", (g, e), fontsize=6, xytext=(3, 3), textcoords="offset points")
+        else:
+            ax.plot(g, e, "s", color="0.4", ms=4)
+# x: label not certain (count incomplete: near saturation |M(i omega)| stays large at
+# high frequency, the diffusion approximation's delta-synapse limit)
+ax.plot(GG[~pd.resolved], EE[~pd.resolved], "x", color="0.3", ms=3)
+ax.axvline(4.0, color="k", ls="--", lw=1)
 for name, (g, eta, _regime) in POINTS.items():
-    ax.plot(g, eta, "*", color="gold", mec="k", ms=12)
-    ax.annotate(f"{name}", (g, eta), xytext=(6, -10), textcoords="offset points", weight="bold")
-for text, (x, y) in {
-    "SR": (3.0, 4.6),
-    "AI": (5.2, 2.6),
-    "SI fast": (6.6, 4.6),
-    "SI slow": (5.6, 0.55),
-}.items():
-    ax.text(x, y, text, fontsize=11, color="C1", weight="bold")
-ax.set(
-    xlabel="g (relative inhibition)", ylabel="eta = nu_ext / nu_thr", xlim=(2.8, 8), ylim=(0.3, 5.5)
-)
-ax.set_title("Brunel (2000) model A: phase diagram from mean-field theory")
-ax.legend(loc="lower right", fontsize=7)
+    ax.plot(g, eta, "*", color="gold", mec="k", ms=13)
+    ax.annotate(name, (g, eta), xytext=(6, -10), textcoords="offset points", weight="bold")
+handles = [matplotlib.patches.Patch(color=c, label=r) for r, c in zip(order, colors, strict=True)]
+handles += [
+    matplotlib.lines.Line2D([], [], marker="o", color="C3", ls="", label="Hopf, fast (Hz)"),
+    matplotlib.lines.Line2D([], [], marker="o", color="C2", ls="", label="Hopf, slow (Hz)"),
+    matplotlib.lines.Line2D([], [], marker="s", color="0.4", ls="", label="rate jump"),
+    matplotlib.lines.Line2D([], [], marker="x", color="0.3", ls="", label="unresolved"),
+]
+ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+ax.set(xlabel="g (relative inhibition)", ylabel="eta = nu_ext / nu_thr", ylim=(0.5, 5.5))
+ax.set_title("Brunel (2000) model A: regimes from mean-field theory")
 fig.savefig(OUT / "brunel_phase_diagram.png", dpi=110, bbox_inches="tight")
 
 # %% [markdown]
@@ -209,8 +212,9 @@ print(f"total: {time.perf_counter() - t0:.1f} s")
 # | C | 37.95 Hz | 37.2 Hz | 0.42 | 0.675 | asynchronous irregular |
 # | D | 6.517 Hz | 6.2 Hz | 0.51 | 0.78 | slow irregular bursts of population activity |
 #
-# The theory lines (fast ~160-195 Hz, slow ~25-35 Hz) put B and D beyond a Hopf
-# boundary and C inside the AI region, as in Brunel (2000) Fig. 2.  In the AI state the
+# The theory labels A SR, B SI fast, C AI and D SI slow, as in Brunel (2000) Fig. 2
+# (asserted above); the Hopf lines have fast modes at ~160-195 Hz and slow ones at
+# ~25-35 Hz.  In the AI state the
 # rate agrees to ~2 %, the CV does not: the diffusion approximation treats the
 # recurrent input as Poisson, whereas the network's own trains are regular (CV 0.43),
 # which lowers the effective input noise; a neuron driven by independent Poisson input

@@ -19,6 +19,11 @@ __all__ = ["REGIME_COLORS", "plot_phase", "regime_colors"]
 
 #: Fixed colours of the usual regime labels, so that every figure agrees.
 REGIME_COLORS: dict[str, str] = {
+    "AI": "#9ecae1",
+    "SI fast": "#fdae6b",
+    "SI slow": "#a1d99b",
+    "SR": "#e377c2",
+    "quiescent": "#f0f0f0",
     "quiet": "#c6d4e1",
     "static": "#9fb7cc",
     "noise-driven": "#8fbf8f",

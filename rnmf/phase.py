@@ -1377,7 +1377,8 @@ def sweep(
         Points (or seed runs) per task.  Default: 1 for serial scalar work and
         for simulations (so that each finished run is stored at once);
         ``ceil(n / (8 n_workers))`` (at most 256) for parallel theory points;
-        ``ceil(n / max(16, 8 n_workers))`` for vectorised functions.
+        ``ceil(n / max(16, 8 n_workers))`` for vectorised functions, at least
+        ``fn.min_chunk`` where the function sets it (a large fixed cost per call).
     boundary_fns : mapping, optional
         ``{name: (axis, f)}`` with ``f(model) -> critical value of axis`` (NaN or
         an exception: no transition), evaluated for every combination of the other
@@ -1514,7 +1515,9 @@ def sweep(
     total_units = n_points * (seeds or 1)
     if chunk is None:
         if vectorized:
-            chunk = max(1, math.ceil(len(units) / max(16, 8 * n_workers)))
+            # a function with a large fixed cost per call asks for bigger chunks
+            least = int(getattr(fn, "min_chunk", 1))
+            chunk = max(1, least, math.ceil(len(units) / max(16, 8 * n_workers)))
         elif executor == "serial" or seeds is not None:
             chunk = 1
         else:
