@@ -264,7 +264,8 @@ def siegert(
     (Brunel 2000, eq. 21; Amit & Brunel 1997), using
     ``erfcx(-u) = e^{u^2}(1 + erf u)``.  With exponential synapses (``tau_s > 0``) both
     bounds are shifted by ``alpha/2 sqrt(tau_s/tau_m)``, ``alpha = sqrt(2)|zeta(1/2)|``
-    (Fourcaud & Brunel 2002, Sec. 4, effective threshold and reset), valid to first order in
+    (Fourcaud & Brunel 2002, eq. 4.33, the first-order rate correction written as a shift of
+    threshold and reset as in Schuecker, Diesmann & Helias 2015), valid to first order in
     ``sqrt(tau_s/tau_m)``.
 
     The integral is evaluated without cancellation for all arguments: the bounded
@@ -291,7 +292,8 @@ def siegert(
     References
     ----------
     Brunel (2000) J Comput Neurosci 8:183, eq. 21; Amit & Brunel (1997) Cereb Cortex
-    7:237; Fourcaud & Brunel (2002) Neural Comput 14:2057.
+    7:237; Fourcaud & Brunel (2002) Neural Comput 14:2057, eq. 4.33; Schuecker, Diesmann &
+    Helias (2015) Phys Rev E 92:052119.
     """
     tau_m, V_th, V_reset, t_ref, tau_s = _validate_neuron(tau_m, V_th, V_reset, t_ref, tau_s)
     mu, sigma = _validate_mu_sigma(mu, sigma)
@@ -422,7 +424,7 @@ def cv_isi(
     References
     ----------
     Brunel (2000) J Comput Neurosci 8:183, Appendix A (CV of the ISI);
-    Fourcaud & Brunel (2002) Neural Comput 14:2057 for the ``tau_s`` shift (applied to
+    Fourcaud & Brunel (2002) Neural Comput 14:2057, eq. 4.33, for the ``tau_s`` shift (applied to
     both bounds, an approximation for the CV).
     """
     tau_m, V_th, V_reset, t_ref, tau_s = _validate_neuron(tau_m, V_th, V_reset, t_ref, tau_s)
@@ -1109,8 +1111,8 @@ def transfer_function(
 
     References
     ----------
-    Lindner & Schimansky-Geier (2001) PRL 86:2934 (susceptibilities to a signal in the mean
-    and in the noise intensity); Brunel & Hakim (1999) Neural Comput 11:1621, Sec. 4 and
+    Lindner & Schimansky-Geier (2001) PRL 86:2934, eqs. 5 (signal in the mean) and 6
+    (signal in the noise intensity); Brunel & Hakim (1999) Neural Comput 11:1621, Sec. 4 and
     Appendix B;
     Brunel, Chance, Fourcaud & Abbott (2001) PRL 86:2186.
     """
@@ -1458,8 +1460,8 @@ def asynchronous_stability(
             + G_{\sigma^2}(\lambda)\,\tau_m K\circ J^2\big)\Big] = 0,
 
     which for model A with ``tau_s = 0`` is Brunel's ``1 = e^{-lambda D}[G_mu C_E J tau
-    (1 - g gamma) + G_sigma2 C_E J^2 tau (1 + g^2 gamma)]`` (Brunel 2000, Sec. 4, eqs.
-    31-37; Brunel & Hakim 1999, Sec. 4).  Roots in the right half plane are counted with
+    (1 - g gamma) + G_sigma2 C_E J^2 tau (1 + g^2 gamma)]`` (Brunel 2000, Sec. 4;
+    Brunel & Hakim 1999, Sec. 4).  Roots in the right half plane are counted with
     the argument principle along ``lambda = i omega``, ``0 <= f <= f_max`` (adaptively
     subdivided); the roots are then located by secant iteration from the minima of
     ``|det|`` and from the real axis.  Distributed delays (``delay_max``) enter through
@@ -1492,9 +1494,10 @@ def asynchronous_stability(
 
     References
     ----------
-    Brunel (2000) J Comput Neurosci 8:183, Sec. 4 (eqs. 31-37) and Fig. 2;
-    Brunel & Hakim (1999) Neural Comput 11:1621, Sec. 4; Lindner & Schimansky-Geier (2001);
-    Richardson (2007) Phys Rev E 76:021919; Fourcaud & Brunel (2002) Neural Comput 14:2057.
+    Brunel (2000) J Comput Neurosci 8:183, Sec. 4 and Fig. 2;
+    Brunel & Hakim (1999) Neural Comput 11:1621, Sec. 4; Lindner & Schimansky-Geier (2001) PRL 86:2934, eqs. 5-6;
+    Richardson (2007) Phys Rev E 76:021919; Fourcaud & Brunel (2002) Neural Comput 14:2057,
+    eq. 4.33.
     """
     if not isinstance(net, LIFNetwork):
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
@@ -1805,6 +1808,9 @@ class HopfBoundary(Result):
     kind : ndarray of str (n_g, n_max)
         ``"hopf"`` (a complex pair crosses ``Re lambda = 0``, the rate is continuous) or
         ``"jump"`` (the lowest stable rate jumps to another branch), ``""`` for padding.
+    tail_ok : ndarray of bool (n_g,)
+        The Nyquist count was complete (``|M| < 0.9`` beyond ``f_max``) at every scanned
+        eta of this g; where not, a crossing above ``f_max`` could be missed.
     """
 
     g: np.ndarray
@@ -1812,6 +1818,7 @@ class HopfBoundary(Result):
     frequency: np.ndarray
     becomes_unstable: np.ndarray
     kind: np.ndarray
+    tail_ok: np.ndarray
 
     def _repr_rows(self):
         rows = [("method", self.method), ("status", str(self.status))]
@@ -1827,7 +1834,8 @@ class HopfBoundary(Result):
                 )
                 if np.isfinite(e)
             ]
-            rows.append((f"g={g:g}", "; ".join(items) or "no crossing"))
+            note = "" if self.tail_ok[i] else "  [count incomplete above f_max at some eta]"
+            rows.append((f"g={g:g}", ("; ".join(items) or "no crossing") + note))
         return rows
 
 
@@ -1884,7 +1892,11 @@ def hopf_boundary(
     G, E = np.meshgrid(g_values, etas, indexing="ij")
     scan = _brunel_scan(G.ravel(), E.ravel(), brunel_kwargs, f_max, df)
     n_eval = scan["n_eval"]
-    ok = bool(np.all(scan["tail_ok"])) and scan["converged"]
+    ok = scan["converged"]
+    # where |M(i omega)| stays >= 0.9 up to 4 f_max (small sigma near g gamma = 1: the
+    # variance response of the delta-synapse neuron does not decay), roots above f_max
+    # can be missed; reported per g rather than failing the whole search
+    tail_ok = np.all(scan["tail_ok"].reshape(g_values.size, n_eta), axis=1)
     unst = (scan["n_unstable"] > 0).reshape(G.shape)
     gi, k = np.nonzero(unst[:, 1:] != unst[:, :-1])
     a, b = etas[k], etas[k + 1]
@@ -1937,6 +1949,7 @@ def hopf_boundary(
         frequency=pad(1, np.nan, float),
         becomes_unstable=pad(2, False, bool),
         kind=pad(3, "", object).astype(str),
+        tail_ok=tail_ok,
     )
     return finish(result, raise_on_failure)
 
@@ -1981,15 +1994,17 @@ def balanced_rates(net: LIFNetwork) -> BalancedRates:
 
     .. math:: \sum_b W_{ab}\nu_b + I_{ext,a} = 0 \;\Rightarrow\; \nu = -W^{-1} I_{ext},
 
-    (van Vreeswijk & Sompolinsky 1998, Sec. 4, the balance conditions, in their notation
-    ``E m_E - J_E m_I + E m_0 = 0``, ``I m_E - J_I m_I + I m_0 = 0``), independent of the
+    (van Vreeswijk & Sompolinsky 1998, Sec. 4, the balance conditions; in their notation,
+    with the E-to-E and E-to-I weights normalised to 1, ``m_E - J_E m_I + E m_0 = 0``,
+    ``m_E - J_I m_I + I m_0 = 0``, the large-K limit of their eqs. 4.17-4.18), independent of the
     single-neuron transfer function; ``mu_ext`` is O(1) and drops out.  Populations
     with identical inputs are merged first (for Brunel's model A, ``nu = nu_ext /
     (g gamma - 1)``).  For two groups with ``W = [[w_EE, -w_EI], [w_IE, -w_II]]``
     (all ``w > 0``) the solution is positive iff
     ``I_E/I_I > w_EI/w_II > w_EE/w_IE`` or ``I_E/I_I < w_EI/w_II < w_EE/w_IE``; van
-    Vreeswijk & Sompolinsky's balanced state requires the first (their Sec. 4,
-    ``E/I > J_E/J_I > 1`` after normalisation).  Corrections are ``O(1/sqrt(K))``.
+    Vreeswijk & Sompolinsky's balanced state requires the first (their eq. 4.5,
+    ``E/I > J_E/J_I > 1`` after normalisation; the other ordering, eq. 4.6, gives the
+    unbalanced state ``m_E = 0`` of eq. 4.7).  Corrections are ``O(1/sqrt(K))``.
 
     Returns
     -------
@@ -2000,7 +2015,7 @@ def balanced_rates(net: LIFNetwork) -> BalancedRates:
     References
     ----------
     C. van Vreeswijk and H. Sompolinsky, Neural Comput. 10, 1321 (1998), Sec. 4
-    (balance conditions and the inequalities for a positive solution).
+    (balance conditions; inequalities eqs. 4.5-4.6).
     """
     if not isinstance(net, LIFNetwork):
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
