@@ -37,6 +37,15 @@ def test_theory_values_match_references(quick):
     assert len(cv) == 1 and cv[0].theory == pytest.approx(0.675, abs=0.002)
 
 
+def test_colored_noise_row(quick):
+    """C with tau_s = 1 ms: Fourcaud & Brunel (2002) shifted-threshold rate 35.546 Hz (the
+    white-noise Siegert formula at the same input gives 41.7 Hz); the simulation agrees."""
+    c = _row(quick[0], "rate E (Hz)", "C tau_s=1ms")
+    assert c.theory == pytest.approx(35.546464, rel=1e-6)
+    assert c.passed and abs(c.error / c.theory) < 0.05
+    assert "colored-noise" in c.note
+
+
 def test_quick_checks_pass(quick):
     checks, figs = quick
     assert all(isinstance(c, Check) for c in checks)
@@ -56,7 +65,8 @@ def test_network_rate_is_below_theory_by_the_known_amount(quick):
 
 def test_points():
     pts = lif_points(quick=False)
-    assert [p.label for p in pts] == ["C", "g=6 eta=2", "B"]
+    assert [p.label for p in pts] == ["C", "g=6 eta=2", "B", "C tau_s=1ms"]
+    assert pts[-1].model().tau_s == 1.0
     net = LIFPoint("C", 5.0, 2.0).model()
     assert net.N == (10000, 2500) and net.K[0] == (1000, 250)
 
