@@ -26,10 +26,29 @@ where :math:`\bar a_p`, :math:`\Sigma_p` are the means and covariance of the ent
 .. math:: \kappa_r = \sum_p \alpha_p\Big[\bar n_{r,p}\langle\phi\rangle_p
           + \mathrm{Cov}_p(n_r, x)\,\langle\phi'\rangle_p\Big]
 
-(M&O STAR Methods, rank one with overlapping m and n; Beiran et al. 2021, Sec. 2.2).  The
-chaotic solution is the stationary DMFT of a random network with quenched input of mean
-:math:`\mu` and variance :math:`v^T\Sigma v` (Kadmon & Sompolinsky 2015, PRX 5:041030,
-quenched-input DMFT), solved by :func:`rnmf.theory.dmft.solve`, closed by the same kappa equation.
+(M&O STAR Methods, rank one with overlapping m and n; Beiran et al. 2021, Sec. 2.2).
+
+Chaotic states (any rank R, any number of populations P).  With kappa constant in time the
+input to a unit of population p splits into a quenched part, Gaussian over the units with
+mean :math:`\mu_p = v\cdot\bar a_p` and variance :math:`S_p = v^T\Sigma_p v`, and the
+low-pass filtered bulk field :math:`\xi_i(t)`.  Derivation: for :math:`N\to\infty` the bulk
+input :math:`\eta_i = g\sum_j\chi_{ij}\phi_j` is a Gaussian process independent of the
+loadings (the :math:`\chi_{ij}` are independent of m, n and of the populations), with one
+autocovariance for all units, :math:`g^2\sum_p\alpha_pC_p(\tau)`, where :math:`C_p` is the
+autocorrelation of :math:`\phi(x)` averaged over population p (SCS 1988 eq. 4 applied to the
+mixture; M&O STAR Methods, chaotic solutions, for P = 1).  Hence
+
+.. math:: (1 - \partial_\tau^2)\Delta(\tau) = g^2\sum_p\alpha_p
+          C_p\big(S_p + \Delta(\tau);\ \mu_p,\ S_p + \Delta_0\big),
+
+a particle in :math:`V(\Delta) = -\Delta^2/2 + g^2\sum_p\alpha_p\langle\Phi\Phi\rangle_p`
+with :math:`V(\Delta_0) = V(\Delta_\infty)`, :math:`V'(\Delta_\infty) = 0`, solved by
+:mod:`rnmf.theory.dmft.mixture`.  Over units and time x in population p is Gaussian with
+mean :math:`\mu_p` and variance :math:`\Delta_{0,p} = S_p + \Delta_0`; as the bulk field is
+independent of :math:`n_r`, Stein's lemma gives the same kappa equation as above with these
+statistics.  For P = 1 this is the quenched-input DMFT of Kadmon & Sompolinsky 2015 (PRX
+5:041030) used by M&O, i.e. :func:`rnmf.theory.dmft.solve` with :math:`I_0 = \mu`,
+:math:`\sigma_I^2 = S`.
 
 Stability of a fixed point (derived in this module's docstring of
 :func:`linear_stability`): the linearised connectivity
@@ -96,7 +115,8 @@ class LowRankState(Result):
     stable : bool
         Fixed points: bulk radius < 1 and every outlier has real part < 1.  Chaotic
         states: the kappa mode is stable, i.e. the slope of the chaotic kappa map is < 1
-        (adiabatic approximation; M&O Fig. 2 discussion of the bistable chaotic phase).
+        (rank R: every eigenvalue of :math:`dF_r/d\kappa_s` has real part < 1; adiabatic
+        approximation; M&O Fig. 2 discussion of the bistable chaotic phase).
     bulk_radius : float
         :math:`g\sqrt{\langle\phi'^2\rangle}` (NaN for chaotic states).
     outliers : ndarray of complex
@@ -106,9 +126,14 @@ class LowRankState(Result):
         Chaotic states: :math:`dF/d\kappa` of the chaotic kappa map (rank one), the largest
         real part of the eigenvalues of the Jacobian :math:`dF_r/d\kappa_s` (rank R).
     mu_p, Delta0_p : ndarray (P,)
-        Mean and variance of x within each population.
-    dmft : DMFTResult or None
-        The random-network DMFT solution behind a chaotic state (autocorrelation etc.).
+        Mean and variance of x within each population (chaotic: :math:`S_p + \Delta_0`).
+    Delta_inf_p : ndarray (P,)
+        Variance of the time-averaged x within each population (chaotic:
+        :math:`S_p + \Delta_\infty`; equal to ``Delta0_p`` at a fixed point).
+    dmft : DMFTResult, MixtureChaos or None
+        The DMFT solution behind a chaotic state (``autocorrelation(lags)`` etc.): a
+        :class:`rnmf.theory.dmft.DMFTResult` for one population, a
+        :class:`rnmf.theory.dmft.mixture.MixtureChaos` for a mixture.
     solutions : tuple of LowRankState
         Every state found (on the main result).
     """
@@ -125,6 +150,7 @@ class LowRankState(Result):
     kappa_slope: float = math.nan
     mu_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
     Delta0_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    Delta_inf_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
     dmft: Any = field(default=None, compare=False)
     solutions: tuple = ()
 
@@ -597,11 +623,12 @@ def _state_from_static(L: _Load, kappa: np.ndarray, d_eta: float, options: dict)
         outliers=out,
         mu_p=np.array(mu_p),
         Delta0_p=np.array(D0_p),
+        Delta_inf_p=np.array(D0_p),
     )
 
 
 # ----------------------------------------------------------------------------------------
-# chaotic solutions (rank one, one population): DMFT with quenched input + kappa closure
+# one-population reference path: rnmf.theory.dmft.solve per kappa (test oracle, dmft field)
 # ----------------------------------------------------------------------------------------
 def _chaotic_closure_vec(L: _Load, k: np.ndarray, tol: float):
     """F_c(kappa) (R,) from the random-network DMFT with mean mu(kappa), quenched variance S(kappa)."""
@@ -627,43 +654,14 @@ def _chaotic_closure(L: _Load, k: float, tol: float):
     return float(F[0]), sol
 
 
-def _chaotic_rank_r(L: _Load, tol: float, starts: list[np.ndarray]) -> list[tuple]:
-    """Chaotic states of rank R >= 2 (one population): Powell hybrid root of F_c(kappa) = kappa
-    from the given starting points; stability from the eigenvalues of dF_c/dkappa."""
-    sols: list[tuple] = []
-    scale = _kappa_bound(L)
-    for k0 in starts:
-
-        def res(k: np.ndarray) -> np.ndarray:
-            F, _ = _chaotic_closure_vec(L, k, tol)
-            return np.where(np.isfinite(F), F - k, 1e3 * scale)
-
-        try:
-            r = optimize.root(res, np.asarray(k0, float), method="hybr", options={"xtol": 1e-10})
-        except (ValueError, ConvergenceError):
-            continue
-        k = np.where(np.abs(r.x) < 1e-12 * scale, 0.0, r.x)
-        F, sol = _chaotic_closure_vec(L, k, tol)
-        if sol is None or not np.all(np.isfinite(F)) or np.max(np.abs(F - k)) > 1e-7 * (1 + scale):
-            continue
-        if any(np.max(np.abs(k - q)) <= 1e-6 * (1 + scale) for q, *_ in sols):
-            continue
-        h = 1e-5 * scale
-        Jac = np.empty((L.R, L.R))
-        for j in range(L.R):
-            e = np.zeros(L.R)
-            e[j] = h
-            Jac[:, j] = (
-                _chaotic_closure_vec(L, k + e, tol)[0] - _chaotic_closure_vec(L, k - e, tol)[0]
-            ) / (2 * h)
-        slope = float(np.max(np.linalg.eigvals(Jac).real)) if np.all(np.isfinite(Jac)) else math.nan
-        sols.append((k, sol, slope, float(np.max(np.abs(F - k)))))
-    return sols
-
-
 def _chaotic_rank_one(
     L: _Load, tol: float, n_scan: int, symmetric: bool
 ) -> list[tuple[float, Any]]:
+    """One-population rank-one chaotic states through :func:`rnmf.theory.dmft.solve` per kappa.
+
+    The original path (one DMFT solve per kappa, ~0.1 s each); :func:`solve` now uses the
+    vectorised mixture DMFT, and this independent route is kept as a test oracle.
+    """
     if L.g2 == 0.0:
         return []
     B = _kappa_bound(L)
@@ -706,12 +704,257 @@ def _chaotic_rank_one(
     return out
 
 
+# ----------------------------------------------------------------------------------------
+# chaotic solutions for any P and R: mixture DMFT (rnmf.theory.dmft.mixture) + kappa closure
+# ----------------------------------------------------------------------------------------
+def _mix(L: _Load):
+    from .dmft import mixture
+
+    return mixture._Mix(L.tr, L.net.g, L.w)
+
+
+def _chaos_closure(L: _Load, kappa: np.ndarray, mx: Any = None):
+    r"""Chaotic kappa map for many kappa rows at once (any P, any R).
+
+    With the shared dynamic field of :mod:`rnmf.theory.dmft.mixture` (variance
+    :math:`\Delta_0`), population p has :math:`x \sim N(\mu_p, S_p + \Delta_0)` over units and
+    time and, by Stein's lemma (the bulk field is independent of the loadings),
+
+    .. math:: F_r(\kappa) = \sum_p\alpha_p\big[\bar n_{r,p}\langle\phi\rangle_p
+              + \mathrm{Cov}_p(n_r, x)\langle\phi'\rangle_p\big]
+
+    (M&O 2018 STAR Methods, chaotic solutions, eq. for kappa with overlapping m and n;
+    Beiran et al. 2021 Sec. 2.2 for the sum over populations).  Returns F (M, R) (NaN rows
+    where no chaotic solution exists), the shared Delta0 and Delta_inf (M,).
+    """
+    from .dmft import mixture
+
+    mx = mx or _mix(L)
+    K = np.atleast_2d(np.asarray(kappa, float))
+    mu, S, cn = L.stats(K)
+    D0, Dinf, _, _ = mixture._chaotic_rows(mx, mu, S)
+    F = np.full(K.shape, np.nan)
+    ok = np.isfinite(D0)
+    if np.any(ok):
+        e = _moments(L.tr, mu[ok], S[ok] + D0[ok, None], ("phi", "dphi"))
+        F[ok] = np.einsum("p,mp,pr->mr", L.w, e["phi"], L.Mn) + np.einsum(
+            "p,mpr,mp->mr", L.w, cn[ok], e["dphi"]
+        )
+    return F, D0, Dinf
+
+
+def _chaos_jacobian(L: _Load, k: np.ndarray, h: float, mx: Any) -> np.ndarray:
+    """Central-difference Jacobian dF_r/dkappa_s of the chaotic kappa map at one kappa."""
+    R = L.R
+    E = h * np.eye(R)
+    F, *_ = _chaos_closure(L, np.concatenate([k + E, k - E]), mx)
+    return (F[:R] - F[R:]).T / (2 * h)
+
+
+def _chaos_rank_one_all(L: _Load, n_scan: int, symmetric: bool) -> list[np.ndarray]:
+    """All roots of F_c(kappa) = kappa (rank one, any P): vectorised scan + Brent."""
+    B = _kappa_bound(L)
+    mx = _mix(L)
+    pos = np.geomspace(1e-3 * B, B, n_scan)
+    grid = pos if symmetric else np.concatenate([-pos[::-1], pos])
+    F, *_ = _chaos_closure(L, grid[:, None], mx)
+    G = F[:, 0] - grid
+    roots: list[float] = []
+    if symmetric:
+        F0, D0, _ = _chaos_closure(L, np.zeros((1, 1)), mx)
+        if np.isfinite(D0[0]) and abs(F0[0, 0]) < 1e-12:
+            roots.append(0.0)
+
+    def res(x: float) -> float:
+        return float(_chaos_closure(L, np.array([[x]]), mx)[0][0, 0]) - x
+
+    for j in range(grid.size - 1):
+        fa, fb = G[j], G[j + 1]
+        if not (np.isfinite(fa) and np.isfinite(fb)) or fa * fb > 0:
+            continue
+        try:
+            k = optimize.brentq(res, float(grid[j]), float(grid[j + 1]), xtol=1e-13 * B, rtol=1e-14)
+        except ValueError:
+            continue
+        roots.append(0.0 if abs(k) < 1e-12 * B else float(k))
+    if symmetric:
+        roots += [-r for r in roots if r != 0.0]
+    out: list[np.ndarray] = []
+    for k in sorted(roots):
+        if not any(abs(k - q[0]) <= 1e-9 * (1 + B) for q in out):
+            out.append(np.array([k]))
+    return out
+
+
+def _sobol_starts(R: int, B: float, n: int) -> np.ndarray:
+    """``n`` scrambled Sobol points (fixed seed: deterministic) in the box |kappa_r| <= B."""
+    from scipy.stats import qmc
+
+    m = max(1, int(math.ceil(math.log2(max(n, 1)))))
+    pts = qmc.Sobol(d=R, scramble=True, seed=20210601).random_base2(m)[:n]
+    return B * (2.0 * pts - 1.0)
+
+
+def _chaos_rank_r_all(
+    L: _Load, extra_starts: list[np.ndarray], n_starts: int, symmetric: bool
+) -> tuple[list[np.ndarray], dict]:
+    r"""Roots of :math:`F_c(\kappa) = \kappa` for rank R >= 2 (any P) by multi-start Newton.
+
+    Starts: kappa = 0, ``extra_starts`` (static states) and ``n_starts`` scrambled Sobol
+    points in the box :math:`|\kappa_r| \le B` that contains every state (:func:`_kappa_bound`).
+    A start without a chaotic solution is moved towards 0 along its ray (factors 0.7 .. 0.05)
+    until it has one.  All starts iterate together (one vectorised closure call per Newton stage): Newton steps
+    with a forward-difference Jacobian, step length capped at B/2, the largest factor in
+    1, 1/2, .., 1/256 that lowers the residual norm (else the start is dropped); 40 iterations
+    at most.
+    Odd phi without inputs: :math:`F_c(-\kappa) = -F_c(\kappa)`, so each root's mirror image is
+    added (and verified).  Cost: about ``(R + 2) * n_starts * n_iter`` closure rows.
+    """
+    R = L.R
+    B = _kappa_bound(L)
+    mx = _mix(L)
+    starts = [np.zeros(R)] + [np.asarray(s, float) for s in extra_starts]
+    starts += list(_sobol_starts(R, B, n_starts))
+    K = np.array(starts)
+    F, *_ = _chaos_closure(L, K, mx)
+    G = F - K
+    alive = np.all(np.isfinite(G), axis=1)
+    # a start outside the chaotic region is pulled towards kappa = 0 along its ray (largest
+    # factor with a chaotic solution), so the starts also cover a small chaotic region
+    for fac in (0.7, 0.5, 0.35, 0.25, 0.15, 0.1, 0.05):
+        dead = np.nonzero(~alive)[0]
+        if dead.size == 0:
+            break
+        Kt = fac * np.array(starts)[dead]
+        Ft, *_ = _chaos_closure(L, Kt, mx)
+        good = np.all(np.isfinite(Ft), axis=1)
+        K[dead[good]], G[dead[good]] = Kt[good], Ft[good] - Kt[good]
+        alive[dead[good]] = True
+    K, G = K[alive], G[alive]
+    nrm = np.linalg.norm(G, axis=1)
+    h = 1e-6 * B
+    tol = 1e-12 * (1.0 + B)
+    done = nrm <= tol
+    n_rows = len(starts)
+    for _ in range(40):
+        act = np.nonzero(~done)[0]
+        if act.size == 0:
+            break
+        Ka = K[act]
+        pert = (Ka[:, None, :] + h * np.eye(R)[None]).reshape(-1, R)
+        Fp, *_ = _chaos_closure(L, pert, mx)
+        n_rows += pert.shape[0]
+        Jg = (Fp.reshape(act.size, R, R) - (G[act] + Ka)[:, None, :]) / h  # [m, s, r] dF_r/dk_s
+        Jg = np.swapaxes(Jg, 1, 2) - np.eye(R)[None]
+        ok = np.all(np.isfinite(Jg), axis=(1, 2))
+        step = np.zeros_like(Ka)
+        for i in np.nonzero(ok)[0]:
+            try:
+                step[i] = -np.linalg.solve(Jg[i], G[act[i]])
+            except np.linalg.LinAlgError:
+                ok[i] = False
+        ln = np.linalg.norm(step, axis=1)
+        step *= np.minimum(1.0, 0.5 * B / np.maximum(ln, 1e-300))[:, None]
+        pending = np.nonzero(ok)[0]
+        dead = np.nonzero(~ok)[0]
+        # backtracking in three batches of step factors (one vectorised call each); the
+        # largest factor that lowers the residual norm is taken
+        for lams in ((1.0,), (0.5, 0.25, 0.125), (1 / 16, 1 / 64, 1 / 256)):
+            if pending.size == 0:
+                break
+            lv = np.array(lams)
+            nl = lv.size
+            trial = (
+                Ka[pending][:, None, :] + lv[None, :, None] * step[pending][:, None, :]
+            ).reshape(-1, R)
+            Ft, *_ = _chaos_closure(L, trial, mx)
+            n_rows += trial.shape[0]
+            Gt = (Ft - trial).reshape(pending.size, nl, R)
+            nt = np.linalg.norm(Gt, axis=2)
+            better = np.isfinite(nt) & (nt < nrm[act[pending]][:, None])
+            acc = np.any(better, axis=1)
+            first = np.argmax(better, axis=1)
+            for i in np.nonzero(acc)[0]:
+                j, ia = first[i], act[pending[i]]
+                K[ia] = trial.reshape(pending.size, nl, R)[i, j]
+                G[ia], nrm[ia] = Gt[i, j], nt[i, j]
+                small = lv[j] * np.linalg.norm(step[pending[i]])
+                done[ia] = (nt[i, j] <= tol) | (small <= 1e-13 * (1.0 + B))
+            pending = pending[~acc]
+        dead = np.concatenate([dead, pending])
+        done[act[dead]] = True
+        nrm[act[dead]] = np.inf
+    roots: list[np.ndarray] = []
+    for k, r in zip(K, nrm, strict=True):
+        if not r <= 1e-9 * (1.0 + B):
+            continue
+        cands = [k, -k] if symmetric else [k]
+        for c in cands:
+            c = np.where(np.abs(c) < 1e-12 * B, 0.0, c)
+            if any(np.max(np.abs(c - q)) <= 1e-6 * (1 + B) for q in roots):
+                continue
+            if c is not k:
+                Fc, *_ = _chaos_closure(L, c[None], mx)
+                if not np.max(np.abs(Fc[0] - c)) <= 1e-9 * (1.0 + B):
+                    continue
+            roots.append(c)
+    return roots, {"starts": len(starts), "closure_rows": n_rows}
+
+
+def _chaotic_state(L: _Load, k: np.ndarray, options: dict, tol: float) -> LowRankState | None:
+    """Build a chaotic LowRankState at a root kappa of the chaotic closure."""
+    from .dmft import mixture
+
+    net = L.net
+    mx = _mix(L)
+    B = _kappa_bound(L)
+    F, D0a, Dia = _chaos_closure(L, k[None], mx)
+    if not np.isfinite(D0a[0]):
+        return None
+    D0, Dinf = float(D0a[0]), float(Dia[0])
+    mu, S, _ = L.stats(k[None])
+    mu_p, S_p = mu[0], S[0]
+    Jac = _chaos_jacobian(L, k, 1e-5 * B, mx)
+    if L.R == 1:
+        slope = float(Jac[0, 0]) if np.isfinite(Jac[0, 0]) else math.nan
+    else:
+        slope = float(np.max(np.linalg.eigvals(Jac).real)) if np.all(np.isfinite(Jac)) else math.nan
+    if L.P == 1:
+        _, sol = _chaotic_closure_vec(L, k, tol)  # the one-population DMFTResult (autocorrelation)
+    else:
+        sol = mixture.solve_mixture(net.g, L.tr, L.w, mu_p, S_p)
+    m_tot = float(L.w @ mu_p)
+    spread = float(L.w @ (mu_p - m_tot) ** 2)
+    return LowRankState(
+        model=net,
+        method=(
+            "mixture DMFT with quenched input (M&O 2018 STAR Methods; Beiran et al. 2021 "
+            "Sec. 2.2) + kappa closure"
+        ),
+        options=options,
+        residual=float(np.max(np.abs(F[0] - k))),
+        kappa=np.array(k, float),
+        mu=m_tot,
+        Delta0=float(L.w @ S_p) + D0 + spread,
+        Delta_inf=float(L.w @ S_p) + Dinf + spread,
+        Delta_eta=D0,
+        regime="chaotic",
+        stable=bool(slope < 1.0),
+        kappa_slope=slope,
+        mu_p=np.array(mu_p),
+        Delta0_p=S_p + D0,
+        Delta_inf_p=S_p + Dinf,
+        dmft=sol,
+    )
+
+
 def solve(
     net: LowRankNetwork,
     *,
     chaotic: bool = True,
     tol: float = 1e-10,
     n_scan: int = 400,
+    n_starts: int = 32,
     raise_on_failure: bool = True,
 ) -> LowRankState:
     r"""All stationary mean-field states of a low-rank network, each with its stability.
@@ -725,23 +968,31 @@ def solve(
 
     found for rank one by a scan of kappa over its whole range :math:`|\kappa| \le
     \sqrt{\langle n^2\rangle}` (bounded phi; all roots, bistable pairs included) and for
-    rank R >= 2 by Newton from many starting points.  Chaotic states (one population, g > 0)
-    solve the stationary DMFT with quenched input mean
-    :math:`\mu = \bar m\kappa` and variance :math:`S_m^2\kappa^2` (M&O 2018 STAR Methods, chaotic solutions;
-    :func:`rnmf.theory.dmft.solve`) closed by the same kappa equation.
+    rank R >= 2 by Newton from many starting points.  Chaotic states (g > 0, any P and R)
+    solve the mixture DMFT with per-population quenched means :math:`\mu_p` and variances
+    :math:`S_p` and one shared dynamic field (module docstring, :mod:`rnmf.theory.dmft.mixture`;
+    M&O 2018 STAR Methods, chaotic solutions, for P = 1; Beiran et al. 2021 Sec. 2.2 for the
+    populations) closed by the same kappa equation.
 
     Parameters
     ----------
     net : LowRankNetwork
     chaotic : bool
-        Also search chaotic states (one population only; each kappa evaluation is a DMFT
-        solve, ~0.1-0.3 s).  Rank one: a scan of kappa over its range (all states);
-        rank R >= 2: Powell's hybrid method started from kappa = 0 and from every static
-        state whose bulk radius exceeds 1 (states elsewhere can be missed).
+        Also search chaotic states (each kappa evaluation solves the mixture DMFT, ~5-15 ms,
+        vectorised over many kappa).  Rank one: a scan of ``max(24, n_scan // 16)``
+        points per sign over :math:`|\kappa| \le B` (plus kappa = 0) for sign changes of
+        :math:`F_c(\kappa) - \kappa`, each polished by Brent (all roots whose neighbours
+        on the scan have a chaotic solution).  Rank R >= 2: damped Newton from kappa = 0,
+        from every static state whose bulk radius exceeds 1 and from ``n_starts``
+        scrambled Sobol points in the box :math:`|\kappa_r| \le B`, deduplicated (and
+        mirrored for odd phi without inputs); cost ~``(R + 2) n_starts n_iter`` closure
+        rows, ~5-10 s for R = 2 and 32 starts (about twice that for 64).
     tol : float
         Tolerance of the DMFT solves (relative, in (0, 1e-3)).
     n_scan : int
         Scan points for rank one (>= 20).
+    n_starts : int
+        Quasi-random starts of the rank R >= 2 chaotic search (>= 0).
     raise_on_failure : bool
         Raise :class:`rnmf.results.ConvergenceError` if no state is found.
 
@@ -762,8 +1013,10 @@ def solve(
         raise ValueError(f"tol must be a relative tolerance in (0, 1e-3), got {tol!r}")
     if isinstance(n_scan, bool) or not isinstance(n_scan, int) or n_scan < 20:
         raise ValueError(f"n_scan must be an integer >= 20, got {n_scan!r}")
+    if isinstance(n_starts, bool) or not isinstance(n_starts, int) or n_starts < 0:
+        raise ValueError(f"n_starts must be an integer >= 0, got {n_starts!r}")
     L = _Load(net)
-    options = {"chaotic": chaotic, "tol": tol, "n_scan": n_scan}
+    options = {"chaotic": chaotic, "tol": tol, "n_scan": n_scan, "n_starts": n_starts}
     raw = _quiet_candidates(L)
     raw += _static_rank_one(L, tol, n_scan) if L.R == 1 else _static_rank_r(L, tol, 40)
     states = []
@@ -775,35 +1028,18 @@ def solve(
         ):
             continue
         states.append(_state_from_static(L, k, d, options))
-    if chaotic and L.P == 1 and net.g > 0:
+    if chaotic and net.g > 0:
+        sym = bool(L.tr.odd and L.K == 0)
         if L.R == 1:
-            sym = L.tr.odd and L.K == 0
-            found = [(np.array([k]), *rest) for k, *rest in _chaotic_rank_one(L, tol, 14, sym)]
+            found = _chaos_rank_one_all(L, max(24, n_scan // 16), sym)
         else:
-            # start from kappa = 0 and from every static state that is unstable through its bulk
-            starts = [np.zeros(L.R)] + [s.kappa for s in states if s.bulk_radius > 1.0]
-            found = _chaotic_rank_r(L, tol, starts)
-        for k, sol, slope, res in found:
-            mu, S, _ = L.stats(k[None])
-            states.append(
-                LowRankState(
-                    model=net,
-                    method="DMFT with quenched input (M&O 2018 STAR Methods) + kappa closure",
-                    options=options,
-                    residual=res,
-                    kappa=np.array(k, float),
-                    mu=sol.mu,
-                    Delta0=sol.Delta0,
-                    Delta_inf=sol.Delta_inf,
-                    Delta_eta=sol.Delta0 - float(S[0, 0]),
-                    regime="chaotic",
-                    stable=bool(slope < 1.0),
-                    kappa_slope=float(slope),
-                    mu_p=np.array([sol.mu]),
-                    Delta0_p=np.array([sol.Delta0]),
-                    dmft=sol,
-                )
-            )
+            # every static state unstable through its bulk, plus the quasi-random starts
+            extra = [s.kappa for s in states if s.bulk_radius > 1.0]
+            found, _cost = _chaos_rank_r_all(L, extra, n_starts, sym)
+        for k in found:
+            st = _chaotic_state(L, k, options, tol)
+            if st is not None:
+                states.append(st)
     if not states:
         empty = LowRankState(
             model=net,

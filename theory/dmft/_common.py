@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy import interpolate, optimize
+from scipy import integrate, interpolate, optimize
 
 from rnmf.models import RateNetwork
 from rnmf.results import Result
@@ -380,3 +380,69 @@ def hermite_interp(t: np.ndarray, y: np.ndarray, dy: np.ndarray) -> interpolate.
 def with_solutions(main: DMFTResult, sols: list[DMFTResult]) -> DMFTResult:
     """The main result carrying all solutions."""
     return replace(main, solutions=tuple(sols))
+
+
+#: splice the exponential tail where (Delta - Delta_inf)/(Delta0 - Delta_inf) = U_SPLICE
+U_SPLICE = 1e-4
+
+
+def newton_trajectory(force: Any, D0: float, Dinf: float, kappa: float, n_fine: int = 4001) -> dict:
+    r"""Integrate :math:`\Delta'' = -V'(\Delta)` from :math:`(\Delta_0, \Delta'(0^+))` to the hilltop.
+
+    ``force`` is :math:`-V'` as a callable polynomial on :math:`[\Delta_\infty, \Delta_0]`
+    (a :class:`numpy.polynomial.Chebyshev`); the initial velocity follows from energy
+    conservation, :math:`\Delta'(0)^2 = -2\int_{\Delta_\infty}^{\Delta_0}V'` (SCS 1988,
+    the particle-in-a-potential form of the DMFT).  The orbit is integrated (DOP853) until
+    it is within ``U_SPLICE`` of the hilltop, where the exponential tail
+    :math:`e^{-\kappa\tau}` takes over.  Returns the Hermite interpolant of the orbit, the
+    splice time, the half-decay time ``tau_corr``, the integral correlation time
+    ``tau_int`` (orbit plus tail), ``tau_max`` and ``v0``.
+    """
+    L = D0 - Dinf
+    work = float(force.integ(lbnd=Dinf)(D0))
+    v0 = -math.sqrt(max(-2.0 * work, 0.0))
+
+    def rhs(t: float, y: np.ndarray) -> list:
+        return [y[1], -force(y[0]), (y[0] - Dinf) / L]
+
+    def ev_stop(t: float, y: np.ndarray) -> float:
+        return y[0] - Dinf - U_SPLICE * L
+
+    ev_stop.terminal = True
+    ev_stop.direction = -1
+
+    def ev_half(t: float, y: np.ndarray) -> float:
+        return y[0] - Dinf - 0.5 * L
+
+    ev_half.direction = -1
+
+    def ev_turn(t: float, y: np.ndarray) -> float:
+        return y[1]
+
+    ev_turn.terminal = True
+    ev_turn.direction = 1
+    sol = integrate.solve_ivp(
+        rhs,
+        (0.0, 200.0 + 200.0 / max(kappa, 1e-3)),
+        [D0, v0, 0.0],
+        method="DOP853",
+        rtol=1e-12,
+        atol=1e-14 * max(D0, 1e-12),
+        events=(ev_stop, ev_half, ev_turn),
+        dense_output=True,
+    )
+    ok = sol.status == 1 and sol.t_events[0].size == 1
+    ts = float(sol.t_events[0][0]) if sol.t_events[0].size else float(sol.t[-1])
+    thalf = float(sol.t_events[1][0]) if sol.t_events[1].size else math.nan
+    tfine = np.linspace(0.0, ts, n_fine)
+    Y = sol.sol(tfine)
+    return {
+        "ok": ok,
+        "interp": hermite_interp(tfine, Y[0], Y[1]),
+        "tail_start": ts,
+        "kappa": kappa,
+        "tau_corr": thalf,
+        "tau_int": float(Y[2, -1]) + (Y[0, -1] - Dinf) / L / max(kappa, 1e-300),
+        "tau_max": ts + math.log(U_SPLICE / 1e-12) / max(kappa, 1e-6),
+        "v0": v0,
+    }

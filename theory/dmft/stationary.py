@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 from numpy.polynomial import Chebyshev
-from scipy import integrate, optimize
+from scipy import optimize
 
 from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Status, finish
@@ -56,11 +56,11 @@ from ._common import (
     DMFTResult,
     Stats,
     branches,
-    hermite_interp,
     illinois,
     mean_mode_slope,
     mu_residual,
     mu_roots_grid,
+    newton_trajectory,
     solve_mu,
     with_solutions,
 )
@@ -82,9 +82,6 @@ __all__ = [
     "transition_curve",
 ]
 
-_U_SPLICE = (
-    1e-4  # splice the exponential tail where (Delta - Delta_inf)/(Delta0 - Delta_inf) = 1e-4
-)
 _N_SCAN = 61  # quadrature nodes while scanning for brackets
 _N_GRID = 90  # Delta0 scan points per branch
 
@@ -351,67 +348,14 @@ def _trajectory(st: Stats, mu: float, D0: float, Dinf: float, n_tau: int, deg: i
     r"""Integrate :math:`\Delta'' = -V'(\Delta)` from :math:`(\Delta_0, \Delta'(0^+))` and splice the tail."""
     net = st.net
     g2, s2 = net.g**2, net.sigma_I**2
-    L = D0 - Dinf
     dom = [Dinf, D0]
     Cp = Chebyshev.interpolate(lambda D: st.C(mu, D0, D), deg, domain=dom)
     qp = Chebyshev.interpolate(lambda D: st.q(mu, D0, D), deg, domain=dom)
     fcheb = -Chebyshev.identity(domain=dom) + g2 * Cp + s2
-    # energy of the interpolated system: Delta'(0)^2 = -2 int_{Dinf}^{D0} V'
-    work = float(fcheb.integ(lbnd=Dinf)(D0))
-    v0 = -math.sqrt(max(-2.0 * work, 0.0))
-    kappa2 = 1.0 - g2 * float(st.q(mu, D0, Dinf))
-    kappa = math.sqrt(max(kappa2, 0.0))
-
-    def rhs(t: float, y: np.ndarray) -> list:
-        return [y[1], -fcheb(y[0]), (y[0] - Dinf) / L]
-
-    def ev_stop(t: float, y: np.ndarray) -> float:
-        return y[0] - Dinf - _U_SPLICE * L
-
-    ev_stop.terminal = True
-    ev_stop.direction = -1
-
-    def ev_half(t: float, y: np.ndarray) -> float:
-        return y[0] - Dinf - 0.5 * L
-
-    ev_half.direction = -1
-
-    def ev_turn(t: float, y: np.ndarray) -> float:
-        return y[1]
-
-    ev_turn.terminal = True
-    ev_turn.direction = 1
-
-    t_end = 200.0 + 200.0 / max(kappa, 1e-3)
-    sol = integrate.solve_ivp(
-        rhs,
-        (0.0, t_end),
-        [D0, v0, 0.0],
-        method="DOP853",
-        rtol=1e-12,
-        atol=1e-14 * max(D0, 1e-12),
-        events=(ev_stop, ev_half, ev_turn),
-        dense_output=True,
-    )
-    ok = sol.status == 1 and sol.t_events[0].size == 1
-    ts = float(sol.t_events[0][0]) if sol.t_events[0].size else float(sol.t[-1])
-    thalf = float(sol.t_events[1][0]) if sol.t_events[1].size else math.nan
-    tfine = np.linspace(0.0, ts, 4001)
-    Y = sol.sol(tfine)
-    interp = hermite_interp(tfine, Y[0], Y[1])
-    tau_int = float(Y[2, -1]) + (Y[0, -1] - Dinf) / L / max(kappa, 1e-300)
-    tau_max = ts + math.log(_U_SPLICE / 1e-12) / max(kappa, 1e-6)
-    return {
-        "ok": ok,
-        "interp": interp,
-        "tail_start": ts,
-        "kappa": kappa,
-        "tau_corr": thalf,
-        "tau_int": tau_int,
-        "tau_max": tau_max,
-        "q": qp,
-        "v0": v0,
-    }
+    kappa = math.sqrt(max(1.0 - g2 * float(st.q(mu, D0, Dinf)), 0.0))
+    out = newton_trajectory(fcheb, D0, Dinf, kappa)
+    out["q"] = qp
+    return out
 
 
 def _default_h(net: RateNetwork, kappa: float) -> float:
