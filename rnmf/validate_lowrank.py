@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -147,6 +147,7 @@ def _task(kind: str, *args: Any) -> dict[str, Any]:
         "latent": _latent_task,
         "quiet": _quiet_task,
         "mixture": _mixture_task,
+        "latent_bulk": _latent_bulk_task,
     }[kind](*args)
 
 
@@ -369,6 +370,29 @@ def _latent_task(N: int, seed: int) -> dict[str, Any]:
     }
 
 
+#: Random-bulk strength of the latent step response with a bulk (chaotic: g > 1).
+_LATENT_G = 1.5
+
+
+def _latent_bulk_task(N: int, seed: int) -> list[float]:
+    """Step response of one network with a chaotic random bulk (g = 1.5): kappa at the
+    check times."""
+    from rnmf.sim.lowrank import simulate_lowrank
+
+    net = replace(_latent_net(N), g=_LATENT_G)
+    n_steps = int(round(_LATENT_T / _LATENT_DT))
+    traj = simulate_lowrank(
+        net,
+        _LATENT_T,
+        dt=_LATENT_DT,
+        kappa0=[_LATENT_K0],
+        u=_latent_u(n_steps, _LATENT_DT),
+        record_units=0,
+        rng=seed,
+    )
+    return [float(traj.kappa[int(round(t / _LATENT_DT)), 0]) for t in _LATENT_TIMES]
+
+
 # ---------------------------------------------------------------------------------------------
 # the suite
 # ---------------------------------------------------------------------------------------------
@@ -508,6 +532,7 @@ def run_lowrank(
     ]
     tasks += [("eig", sz.N_eig, _seed_for(seed, 102, k)) for k in range(seeds)]
     tasks += [("latent", sz.N_latent, _seed_for(seed, 103, k)) for k in range(seeds)]
+    tasks += [("latent_bulk", sz.N_latent, _seed_for(seed, 108, k)) for k in range(seeds)]
     mix_th = tl.solve(_mixture_net(sz.N))
     mix_state = next(s for s in mix_th.solutions if s.regime == "chaotic" and s.stable)
     T_mix = 50.0 if quick else 100.0
@@ -531,6 +556,8 @@ def run_lowrank(
     eig = res[pos : pos + seeds]
     pos += seeds
     latent = res[pos : pos + seeds]
+    pos += seeds
+    latent_bulk = res[pos : pos + seeds]
     pos += seeds
     mixture = res[pos : pos + seeds]
     pos += seeds
@@ -740,6 +767,29 @@ def run_lowrank(
                 floor=2e-3,
                 note="vs latent ODE at each network's sample stats (paired); non-Gaussian "
                 "empirical loadings O(1/sqrt(N)); exp-Euler vs RK4 at dt=0.02 in the floor",
+            )
+        )
+    n_steps = int(round(_LATENT_T / _LATENT_DT))
+    lt_bulk = tl.latent_dynamics(
+        replace(_latent_net(Nl), g=_LATENT_G),
+        _LATENT_T,
+        dt=_LATENT_DT,
+        u=_latent_u(n_steps, _LATENT_DT),
+        kappa0=[_LATENT_K0],
+    )
+    for j, t in enumerate(_LATENT_TIMES):
+        checks.append(
+            _plain(
+                f"latent kappa(t={t:g}), chaotic bulk",
+                f"g={_LATENT_G:g} M_m=1.1 M_n=2 I~N(1,0.25), step u={_STEP_AMP:g} at "
+                f"t={_STEP_TIME:g}, N={Nl}",
+                float(lt_bulk.projection[int(round(t / _LATENT_DT)), 0]),
+                [r[j] for r in latent_bulk],
+                Nl,
+                c=2.0,
+                floor=2e-3,
+                note="vs the transient two-time DMFT (same dt, exp-Euler); each seed redraws "
+                "loadings and bulk: sem + 2|kappa|/sqrt(N)",
             )
         )
 
