@@ -372,6 +372,10 @@ def _latent_task(N: int, seed: int) -> dict[str, Any]:
 
 #: Random-bulk strength of the latent step response with a bulk (chaotic: g > 1).
 _LATENT_G = 1.5
+#: Network-to-network sd of kappa at _LATENT_TIMES times sqrt(N), measured over 10 networks
+#: at N = 1000 (1.0, 1.9, 0.7, 0.7 at N = 2000): the transient after the step (t = 2.5)
+#: spreads most.  Two or three seeds estimate it poorly, so the tolerance uses it.
+_LATENT_BULK_SD = (1.5, 2.8, 0.9, 0.9)
 
 
 def _latent_bulk_task(N: int, seed: int) -> list[float]:
@@ -787,9 +791,10 @@ def run_lowrank(
                 [r[j] for r in latent_bulk],
                 Nl,
                 c=2.0,
-                floor=2e-3,
+                floor=3.0 * _LATENT_BULK_SD[j] / math.sqrt(Nl * seeds),
                 note="vs the transient two-time DMFT (same dt, exp-Euler); each seed redraws "
-                "loadings and bulk: sem + 2|kappa|/sqrt(N)",
+                f"loadings and bulk: 3 sd/sqrt(seeds) with the measured sd = "
+                f"{_LATENT_BULK_SD[j]:g}/sqrt(N), + 2|kappa|/sqrt(N) for the finite-N bias",
             )
         )
 

@@ -109,10 +109,18 @@ def test_outlier_rows(quick):
 
 def test_latent_rows_follow_the_step(quick):
     checks, _ = quick
-    rows = [c for c in checks if c.quantity.startswith("latent kappa")]
-    assert len(rows) == len(vl._LATENT_TIMES)
-    # before the step on the positive side, after it switched to the negative state
-    assert rows[0].theory > 0.5 and rows[-1].theory < -0.5
+    for suffix in ("", ", chaotic bulk"):
+        rows = [
+            c
+            for c in checks
+            if c.quantity.startswith("latent kappa") and c.quantity.endswith(")" + suffix)
+        ]
+        assert len(rows) == len(vl._LATENT_TIMES)
+        # before the step on the positive side, after it switched to the negative state
+        assert rows[0].theory > 0.5 and rows[-1].theory < -0.5
+    # the chaotic bulk lowers |kappa| (extra variance through phi's saturation)
+    bulk = _row(checks, "latent kappa(t=12), chaotic bulk").theory
+    assert -1.7898 < bulk < -1.5
 
 
 def test_kappa_vs_g_figure():
