@@ -61,6 +61,11 @@ REFERENCE_POINT = MappingProxyType({"M_m": 1.1, "M_n": 2.0, "S_m": 1.0, "S_n": 0
 CHAOS_POINT = MappingProxyType({"M_m": 1.1, "M_n": 5.0 / 1.1, "S_m": 1.0, "S_n": 0.0, "g": 3.6})
 #: Chaos around kappa = 0 at the reference loadings (g_BB = 2.136 < g; kappa map slope 0.70).
 CHAOS0_POINT = MappingProxyType({"M_m": 1.1, "M_n": 2.0, "S_m": 1.0, "S_n": 0.0, "g": 3.0})
+#: Network-to-network sd times sqrt(N) at CHAOS_POINT (sign-aligned), measured over 16
+#: networks each at N = 1000 (T = 60) and N = 2000 (T = 80), the larger of the two; a few
+#: seeds estimate it poorly (quick runs failed on it), so the bistable-chaos rows add
+#: 3 sd / sqrt(seeds).
+_CHAOS_SD = {"kappa": 6.4, "mu": 9.1, "Delta0": 36.0, "Delta_inf": 68.0}
 #: Homogeneous stationary point (g < 1 and M_m M_n < 1): x = 0.
 QUIET_POINT = MappingProxyType({"M_m": 1.1, "M_n": 0.5 / 1.1, "S_m": 1.0, "S_n": 0.0, "g": 0.5})
 #: g = 0 network with one input vector I ~ N(1, 0.5^2), for the latent step response.
@@ -70,12 +75,20 @@ _STEP_TIME, _STEP_AMP, _LATENT_T, _LATENT_K0 = 2.0, -1.5, 12.0, 1.0
 _LATENT_TIMES = (1.0, 2.5, 5.0, 12.0)
 _LATENT_DT = 0.02
 
-#: Two-population Gaussian mixture (Beiran et al. 2021) in a chaotic state: the
-#: populations differ in their loading means, variances and m-n covariance.
+#: Two-population Gaussian mixture (Beiran et al. 2021) in a bistable chaotic state: the
+#: populations differ in their loading means, variances and m-n covariance (kappa map slope
+#: 0.65 and Delta0 - Delta_inf = 1.7, like CHAOS_POINT).  Finite networks wander between
+#: and within the wells as at CHAOS_POINT (network-to-network sd of kappa 0.2-0.3 at
+#: N = 2000), so the samples are sign-aligned and the tolerances are those of that point.
 MIXTURE_WEIGHTS = (0.4, 0.6)
-MIXTURE_MEANS = ((1.6, 4.0), (0.4, 2.5))
-MIXTURE_COV = (((0.25, 0.0), (0.0, 1.0)), ((1.44, 0.6), (0.6, 1.0)))
-MIXTURE_G = 2.6
+MIXTURE_MEANS = ((1.5, 4.5), (0.8, 4.0))
+MIXTURE_COV = (((0.5, 0.0), (0.0, 1.0)), ((1.44, 0.6), (0.6, 1.0)))
+MIXTURE_G = 3.6
+#: Network-to-network sd times sqrt(N) of kappa, Delta0, Delta0_1, mu_1, Delta0_2, mu_2 at
+#: the mixture point, measured over 16 networks each at N = 1000 (T = 50) and N = 2000
+#: (T = 100), the larger of the two: a few seeds estimate these poorly, so the tolerance
+#: uses them (3 sd / sqrt(networks)), and the check runs at least 6 networks.
+_MIXTURE_SD = {"kappa": 10.0, "Delta0": 47.0, "Delta0_p": (35.0, 59.0), "mu_p": (19.0, 10.0)}
 
 #: Lags (tau) at which the simulated Delta(tau) around kappa = 0 is compared with the DMFT.
 _SHORT_LAGS = (1.0, 2.0)
@@ -170,13 +183,18 @@ def _mixture_task(N: int, seed: int, T: float, kappa0: float) -> dict[str, Any]:
     tr = simulate_lowrank(
         net, T, dt=0.1, rng=seed, burn_in=40.0, kappa0=[kappa0], record_every=5, record_units=N
     )
-    X = tr.x
+    # odd phi and no inputs: x -> -x maps the +kappa state onto the -kappa one, so each
+    # sample is reflected into the kappa > 0 well (as for the rank-one bistable chaos)
+    k = tr.kappa[:, 0]
+    sign = np.where(k < 0, -1.0, 1.0)
+    X = tr.x * sign[:, None]
     sl = net.population_slices()
     return {
-        "kappa": float(tr.kappa[:, 0].mean()),
+        "kappa": float(np.mean(k * sign)),
         "Delta0": float(tr.var_x.mean()),
         "Delta0_p": [float(X[:, lo:hi].var(axis=1).mean()) for lo, hi in sl],
         "mu_p": [float(X[:, lo:hi].mean()) for lo, hi in sl],
+        "flipped": float(np.mean(sign < 0)),
     }
 
 
@@ -538,11 +556,15 @@ def run_lowrank(
     tasks += [("latent", sz.N_latent, _seed_for(seed, 103, k)) for k in range(seeds)]
     tasks += [("latent_bulk", sz.N_latent, _seed_for(seed, 108, k)) for k in range(seeds)]
     mix_th = tl.solve(_mixture_net(sz.N))
-    mix_state = next(s for s in mix_th.solutions if s.regime == "chaotic" and s.stable)
+    mix_state = max(
+        (s for s in mix_th.solutions if s.regime == "chaotic" and s.stable),
+        key=lambda s: float(s.kappa[0]),
+    )
     T_mix = 50.0 if quick else 100.0
+    n_mix = max(seeds, 6)
     tasks += [
         ("mixture", sz.N, _seed_for(seed, 107, k), T_mix, float(mix_state.kappa[0]))
-        for k in range(seeds)
+        for k in range(n_mix)
     ]
     extra_g = (0.5, 1.5) if figures else ()
     tasks += [("static", sz.N, g, _seed_for(seed, 104, i), False) for i, g in enumerate(extra_g)]
@@ -563,8 +585,8 @@ def run_lowrank(
     pos += seeds
     latent_bulk = res[pos : pos + seeds]
     pos += seeds
-    mixture = res[pos : pos + seeds]
-    pos += seeds
+    mixture = res[pos : pos + n_mix]
+    pos += n_mix
     extra = res[pos:]
 
     checks: list[Check] = []
@@ -623,61 +645,42 @@ def run_lowrank(
     )
     # -- chaos in a two-population mixture (shared bulk field, population-wise statistics) --
     p_mix = f"mixture P=2 (Beiran et al. 2021 loadings), g={MIXTURE_G:g}, N={N}, T={T_mix:g}"
-    c_mix = 3.0 if quick else 2.0
-    note_mix = (
-        f"each seed redraws loadings and bulk; {c_mix:g}/sqrt(N) of the value for the "
-        "finite-N bias (kappa runs 7% high at N = 1000, 2.5% at N = 2500)"
+    note_k = (
+        "sign-aligned time mean (wells of the +-pair merged); each seed redraws loadings and "
+        "bulk; slow finite-N wandering in the sem, 4/sqrt(N) bias (as the rank-one chaos rows)"
     )
-    checks.append(
-        _plain(
-            "mixture chaos kappa",
-            p_mix,
-            float(mix_state.kappa[0]),
-            [r["kappa"] for r in mixture],
-            N,
-            c=c_mix,
-            floor=0.0,
-            note=note_mix,
-        )
-    )
-    checks.append(
-        _plain(
-            "mixture chaos Delta0",
-            p_mix,
-            float(mix_state.Delta0),
-            [r["Delta0"] for r in mixture],
-            N,
-            c=c_mix,
-            floor=0.0,
-            note=note_mix,
-        )
-    )
+    note_d = "O(1/sqrt(N)) network-to-network spread (as the rank-one chaos rows)"
+    rows = [
+        ("mixture chaos kappa", float(mix_state.kappa[0]), "kappa", None, 4.0, note_k),
+        ("mixture chaos Delta0", float(mix_state.Delta0), "Delta0", None, 2.0, note_d),
+    ]
     for p in range(2):
-        checks.append(
-            _plain(
+        rows.append(
+            (
                 f"mixture chaos Delta0 (population {p + 1})",
-                p_mix,
                 float(mix_state.Delta0_p[p]),
-                [r["Delta0_p"][p] for r in mixture],
-                N,
-                c=c_mix,
-                floor=0.0,
-                note=note_mix,
+                "Delta0_p",
+                p,
+                2.0,
+                note_d,
             )
         )
-        checks.append(
-            _plain(
+        rows.append(
+            (
                 f"mixture chaos mu (population {p + 1})",
-                p_mix,
                 float(mix_state.mu_p[p]),
-                [r["mu_p"][p] for r in mixture],
-                N,
-                c=0.0,
-                floor=c_mix * math.sqrt(float(mix_state.Delta0_p[p])) / math.sqrt(N),
-                note=f"{c_mix:g} sqrt(Delta0_p / N): the population mean of the bulk field "
-                "g chi phi fluctuates by O(sqrt(Delta0/N)) per network",
+                "mu_p",
+                p,
+                4.0,
+                "sign-aligned population mean of x = m_p kappa + bulk; 4/sqrt(N) as kappa",
             )
         )
+    for q, th_val, key, p, c, note in rows:
+        vals = [r[key] if p is None else r[key][p] for r in mixture]
+        sd = _MIXTURE_SD[key] if p is None else _MIXTURE_SD[key][p]
+        floor = 3.0 * sd / math.sqrt(N * len(mixture))
+        note += f"; + 3 sd/sqrt(networks), measured sd = {sd:g}/sqrt(N)"
+        checks.append(_plain(q, p_mix, th_val, vals, N, c=c, floor=floor, note=note))
     # -- chaos: bistable (kappa != 0) and around kappa = 0 ----------------------------------
     checks += _chaos_checks(
         "chaos",
@@ -910,7 +913,11 @@ def _chaos_checks(
             )
         ]
     rows.append(("Delta0", "Delta0", 2.0, 0.0, "O(1/sqrt(N)) network-to-network spread"))
+    spread = (lambda q: 3.0 * _CHAOS_SD[q] / math.sqrt(N * len(runs))) if bistable else None
     for q, key, c, floor, note in rows:
+        if spread is not None:
+            floor += spread(q)
+            note += f"; + 3 sd/sqrt(seeds), measured sd = {_CHAOS_SD[q]:g}/sqrt(N)"
         out.append(
             _plain(
                 f"{prefix} {q}",
@@ -928,6 +935,9 @@ def _chaos_checks(
     # the Delta(lag) rule of rnmf.validate: c Delta0/sqrt(N) + 0.02, not c |Delta(lag)|
     floor = 0.02 + 2.0 * th["Delta0"] / math.sqrt(N)
     z, why = 3.0, "0.02 + 2 Delta0/sqrt(N) as in rnmf.validate"
+    if bistable:
+        floor += 3.0 * _CHAOS_SD["Delta_inf"] / math.sqrt(N * len(runs))
+        why += f" + 3 sd/sqrt(seeds), measured sd = {_CHAOS_SD['Delta_inf']:g}/sqrt(N)"
     if not bistable:
         # around kappa = 0 the tail carries a collective finite-T error shared by all units
         # (two disjoint halves of the 400 units correlate 0.82 over networks), sd 0.27 per

