@@ -41,7 +41,13 @@ def test_quick_checks_all_pass(quick):
     checks, _ = quick
     failed = [c.row() for c in checks if not c.passed]
     assert not failed, failed
-    assert all(c.n_seeds == 2 and np.isfinite(c.sim) and np.isfinite(c.allowed) for c in checks)
+    # the mixture rows run at least 6 networks (their spread is large), the others `seeds`
+    assert all(
+        c.n_seeds == (6 if c.quantity.startswith("mixture") else 2)
+        and np.isfinite(c.sim)
+        and np.isfinite(c.allowed)
+        for c in checks
+    )
     assert all(c.note for c in checks), "every tolerance states its reason"
 
 
