@@ -66,6 +66,10 @@ CHAOS0_POINT = MappingProxyType({"M_m": 1.1, "M_n": 2.0, "S_m": 1.0, "S_n": 0.0,
 #: seeds estimate it poorly (quick runs failed on it), so the bistable-chaos rows add
 #: 3 sd / sqrt(seeds).
 _CHAOS_SD = {"kappa": 6.4, "mu": 9.1, "Delta0": 36.0, "Delta_inf": 68.0}
+#: sd times sqrt(N) of (simulation - theory at the network's sample m, n) at the reference
+#: point, over 16 networks each at N = 1000 and 2000 (the larger): the bulk realisation
+#: (g = 1, close to the bulk's own critical point) spreads the fixed point.
+_STATIC_SD = {"kappa": 1.4, "mu": 2.3, "Delta0": 3.1}
 #: Homogeneous stationary point (g < 1 and M_m M_n < 1): x = 0.
 QUIET_POINT = MappingProxyType({"M_m": 1.1, "M_n": 0.5 / 1.1, "S_m": 1.0, "S_n": 0.0, "g": 0.5})
 #: g = 0 network with one input vector I ~ N(1, 0.5^2), for the latent step response.
@@ -596,9 +600,11 @@ def run_lowrank(
     p_ref = "rank one M_m=1.1 M_n=2 S_m=1 S_n=0 g=1, from +m"
     note_s = (
         "vs theory at each network's sample m, n stats (paired); bulk realisation leaves "
-        "O(1/sqrt(N)) per network"
+        "O(1/sqrt(N)) per network: 3 sd/sqrt(seeds) with the measured sd of the paired "
+        "difference, + 2|theory|/sqrt(N)"
     )
-    for q, c, floor in (("kappa", 2.0, 0.0), ("mu", 2.0, 0.0), ("Delta0", 2.0, 0.0)):
+    for q, c in (("kappa", 2.0), ("mu", 2.0), ("Delta0", 2.0)):
+        floor = 3.0 * _STATIC_SD[q] / math.sqrt(N * len(static))
         checks.append(
             _paired(
                 q,
