@@ -330,11 +330,10 @@ def lif_theory(p: BrunelParams, params: Mapping[str, np.ndarray]) -> dict[str, n
     g = np.asarray(params.get("g", np.full(n, p.g)), dtype=float)
     eta = np.asarray(params.get("eta", np.full(n, p.eta)), dtype=float)
     kw = dict(N_E=p.N_E, epsilon=p.epsilon, J=p.J, D=p.D)
-    res = lif.brunel_rates(g, eta, **kw)
     pd = lif.brunel_phase_diagram(g, eta, raise_on_failure=False, **kw)
     return {
         "rate": pd.rate,
-        "n_fixed_points": res.n_solutions.astype(float),
+        "n_fixed_points": pd.n_fixed_points.astype(float),
         "regime": pd.regime.astype(str),
         "frequency": pd.frequency,
         "bistable": pd.bistable.astype(float),

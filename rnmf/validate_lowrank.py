@@ -422,6 +422,14 @@ def _latent_bulk_task(N: int, seed: int) -> list[float]:
 # ---------------------------------------------------------------------------------------------
 # the suite
 # ---------------------------------------------------------------------------------------------
+def _spread(sd_sqrt_n: float, N: int, n_networks: int) -> float:
+    """3 sd/sqrt(networks) for a measured network-to-network sd of ``sd_sqrt_n / sqrt(N)``.
+
+    The tables of measured spreads (``_STATIC_SD``, ``_CHAOS_SD``, ``_MIXTURE_SD``,
+    ``_LATENT_BULK_SD``) stand in for the 2-3-network sem, which underestimates it."""
+    return 3.0 * sd_sqrt_n / math.sqrt(N * n_networks)
+
+
 def _paired(
     quantity: str,
     params: str,
@@ -604,7 +612,7 @@ def run_lowrank(
         "difference, + 2|theory|/sqrt(N)"
     )
     for q, c in (("kappa", 2.0), ("mu", 2.0), ("Delta0", 2.0)):
-        floor = 3.0 * _STATIC_SD[q] / math.sqrt(N * len(static))
+        floor = _spread(_STATIC_SD[q], N, len(static))
         checks.append(
             _paired(
                 q,
@@ -684,7 +692,7 @@ def run_lowrank(
     for q, th_val, key, p, c, note in rows:
         vals = [r[key] if p is None else r[key][p] for r in mixture]
         sd = _MIXTURE_SD[key] if p is None else _MIXTURE_SD[key][p]
-        floor = 3.0 * sd / math.sqrt(N * len(mixture))
+        floor = _spread(sd, N, len(mixture))
         note += f"; + 3 sd/sqrt(networks), measured sd = {sd:g}/sqrt(N)"
         checks.append(_plain(q, p_mix, th_val, vals, N, c=c, floor=floor, note=note))
     # -- chaos: bistable (kappa != 0) and around kappa = 0 ----------------------------------
@@ -800,7 +808,7 @@ def run_lowrank(
                 [r[j] for r in latent_bulk],
                 Nl,
                 c=2.0,
-                floor=3.0 * _LATENT_BULK_SD[j] / math.sqrt(Nl * seeds),
+                floor=_spread(_LATENT_BULK_SD[j], Nl, seeds),
                 note="vs the transient two-time DMFT (same dt, exp-Euler); each seed redraws "
                 f"loadings and bulk: 3 sd/sqrt(seeds) with the measured sd = "
                 f"{_LATENT_BULK_SD[j]:g}/sqrt(N), + 2|kappa|/sqrt(N) for the finite-N bias",
@@ -919,10 +927,9 @@ def _chaos_checks(
             )
         ]
     rows.append(("Delta0", "Delta0", 2.0, 0.0, "O(1/sqrt(N)) network-to-network spread"))
-    spread = (lambda q: 3.0 * _CHAOS_SD[q] / math.sqrt(N * len(runs))) if bistable else None
     for q, key, c, floor, note in rows:
-        if spread is not None:
-            floor += spread(q)
+        if bistable:
+            floor += _spread(_CHAOS_SD[q], N, len(runs))
             note += f"; + 3 sd/sqrt(seeds), measured sd = {_CHAOS_SD[q]:g}/sqrt(N)"
         out.append(
             _plain(
@@ -942,7 +949,7 @@ def _chaos_checks(
     floor = 0.02 + 2.0 * th["Delta0"] / math.sqrt(N)
     z, why = 3.0, "0.02 + 2 Delta0/sqrt(N) as in rnmf.validate"
     if bistable:
-        floor += 3.0 * _CHAOS_SD["Delta_inf"] / math.sqrt(N * len(runs))
+        floor += _spread(_CHAOS_SD["Delta_inf"], N, len(runs))
         why += f" + 3 sd/sqrt(seeds), measured sd = {_CHAOS_SD['Delta_inf']:g}/sqrt(N)"
     if not bistable:
         # around kappa = 0 the tail carries a collective finite-T error shared by all units

@@ -1198,6 +1198,15 @@ class _Char:
             self.g0_s = np.where(self.sigma > 0, dsig / (2.0 * self.sigma), 0.0)
         self.n_eval = 0
 
+    def take(self, idx: np.ndarray) -> _Char:
+        """The characteristic of the states ``idx`` only (shares the computed arrays)."""
+        sub = object.__new__(_Char)
+        sub.__dict__.update(self.__dict__)
+        for name in ("mu", "sigma", "nu", "A", "B", "shift", "g0_mu", "g0_s"):
+            setattr(sub, name, getattr(self, name)[idx])
+        sub.n_eval = 0
+        return sub
+
     def _susceptibilities(self, lam, idx):
         """(G_mu, G_sigma2) in Hz/mV, Hz/mV^2, shape lam.shape + (Q,)."""
         nb = self.nb
@@ -1602,6 +1611,7 @@ def _brunel_scan(
         "sigma": ch.sigma[:, 0],
         "A": ch.A[:, 0, 0],
         "n_stable": np.sum(grid.stable, axis=-1),
+        "n_solutions": np.asarray(grid.n_solutions),
         "converged": bool(grid.converged),
         "n_unstable": np.zeros(n, int),
         "tail_ok": np.ones(n, bool),
@@ -1612,17 +1622,7 @@ def _brunel_scan(
     idx = np.nonzero(rate > 1e-12)[0]  # a silent state does not respond: stable
     if idx.size == 0:
         return out
-    sub = _Char(
-        ch.mu[idx],
-        ch.sigma[idx],
-        ch.nu[idx],
-        ch.A[idx],
-        ch.B[idx],
-        ch.nb,
-        ch.delay,
-        ch.delay_max,
-        "threshold",
-    )
+    sub = ch.take(idx)
     f, vals, n_unstable, tail_ok = _winding(sub, idx.size, f_max, df)
     out["n_unstable"][idx], out["tail_ok"][idx] = n_unstable, tail_ok
     if roots:
@@ -1666,6 +1666,8 @@ class BrunelPhaseDiagram(Result):
         Nyquist count is complete and agrees with the located roots (stable states).
     bistable : ndarray of bool (S)
         More than one stable stationary rate exists (the lowest one is classified).
+    n_fixed_points : ndarray of int (S)
+        All stationary rates, stable or not (:func:`brunel_rates`).
     f_split : float
         Frequency (Hz) separating SI fast from SI slow.
     """
@@ -1681,6 +1683,7 @@ class BrunelPhaseDiagram(Result):
     regime: np.ndarray
     resolved: np.ndarray
     bistable: np.ndarray
+    n_fixed_points: np.ndarray
     f_split: float
 
     def _repr_rows(self):
@@ -1786,6 +1789,7 @@ def brunel_phase_diagram(
         regime=regime.astype(str).reshape(shape),
         resolved=resolved.reshape(shape),
         bistable=(s["n_stable"] > 1).reshape(shape),
+        n_fixed_points=s["n_solutions"].reshape(shape),
         f_split=f_split,
     )
     return finish(result, raise_on_failure)

@@ -66,12 +66,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, signal
 
 from rnmf._lowrank_model import LowRankNetwork
 from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Result, Status, finish
 
+from .dmft._common import illinois
 from .gaussian import expect, nodes
 
 __all__ = [
@@ -277,50 +278,6 @@ class _Load:
         return mu, np.maximum(S, 0.0), cn
 
 
-def _illinois(
-    fun: Callable[[np.ndarray, np.ndarray], np.ndarray],
-    a: np.ndarray,
-    b: np.ndarray,
-    fa: np.ndarray,
-    fb: np.ndarray,
-    *,
-    xtol: float = 1e-14,
-    maxit: int = 200,
-) -> np.ndarray:
-    """Vectorised regula falsi (Illinois variant) on brackets with fa * fb <= 0."""
-    a, b, fa, fb = (np.array(v, float) for v in (a, b, fa, fb))
-    x = np.where(fa == 0, a, b)
-    active = (fa != 0) & (fb != 0)
-    side = np.zeros(a.shape, int)
-    for _ in range(maxit):
-        if not np.any(active):
-            break
-        sel = np.nonzero(active)[0]
-        denom = fb[sel] - fa[sel]
-        c = np.where(
-            denom != 0,
-            (a[sel] * fb[sel] - b[sel] * fa[sel]) / np.where(denom != 0, denom, 1),
-            0.5 * (a[sel] + b[sel]),
-        )
-        fc = fun(c, sel)
-        x[sel] = c
-        left = fc * fa[sel] > 0  # root in [c, b]
-        ai, bi = a[sel], b[sel]
-        fai, fbi = fa[sel], fb[sel]
-        sd = side[sel]
-        ai = np.where(left, c, ai)
-        fai = np.where(left, fc, fai)
-        fbi = np.where(left & (sd == 1), 0.5 * fbi, fbi)
-        bi = np.where(~left, c, bi)
-        fbi = np.where(~left, fc, fbi)
-        fai = np.where(~left & (sd == -1), 0.5 * fai, fai)
-        side[sel] = np.where(left, 1, -1)
-        a[sel], b[sel], fa[sel], fb[sel] = ai, bi, fai, fbi
-        done = (fc == 0) | (np.abs(bi - ai) <= xtol * (1.0 + np.abs(c)))
-        active[sel[done]] = False
-    return x
-
-
 def _d_eta(L: _Load, mu: np.ndarray, S: np.ndarray) -> np.ndarray:
     r"""Largest root :math:`\Delta_\eta` of :math:`\Delta_\eta = g^2\sum_p\alpha_p\langle\phi^2\rangle_p`.
 
@@ -365,7 +322,7 @@ def _d_eta(L: _Load, mu: np.ndarray, S: np.ndarray) -> np.ndarray:
     run = ok & ~quiet
     if np.any(run):
         idx = np.nonzero(run)[0]
-        out[idx] = _illinois(lambda d, sel: h(d, idx[sel]), lo[idx], hi[idx], flo[idx], fhi[idx])
+        out[idx] = illinois(lambda d, sel: h(d, idx[sel]), lo[idx], hi[idx], flo[idx], fhi[idx])
     return out
 
 
@@ -1102,7 +1059,7 @@ def _static_zero_variance(tr: Any, g: np.ndarray, n: int | None) -> np.ndarray:
         lo = 1e-12 * g2
         hi = 1.0001 * g2 + 1e-12
         idx = np.arange(sel.size)
-        res = _illinois(h, lo, hi, h(lo, idx), h(hi, idx))
+        res = illinois(h, lo, hi, h(lo, idx), h(hi, idx))
         flat = out.ravel()
         flat[sel] = res
         out = flat.reshape(g.shape)
@@ -1143,7 +1100,7 @@ def _het_static(
         lo = base.copy()
         hi = base + 1.0001 * g2 + 1e-12
         j = np.arange(m.size)
-        return _illinois(h, lo, hi, h(lo, j), h(hi, j), xtol=1e-13)
+        return illinois(h, lo, hi, h(lo, j), h(hi, j), xtol=1e-13)
 
     def outer(m: np.ndarray, sel: np.ndarray) -> np.ndarray:
         D = inner(m, sel)
@@ -1152,7 +1109,7 @@ def _het_static(
     j = np.arange(idx.size)
     lo = 1e-9 * si
     hi = si * 1.0
-    m_sol = _illinois(outer, lo, hi, outer(lo, j), outer(hi, j), xtol=1e-13)
+    m_sol = illinois(outer, lo, hi, outer(lo, j), outer(hi, j), xtol=1e-13)
     mu[idx] = m_sol
     D0[idx] = inner(m_sol, j)
     return mu.reshape(shape), D0.reshape(shape), exists.reshape(shape)
@@ -1280,14 +1237,14 @@ def critical_g_chaos(
     inner = (flo > 0) & (fhi < 0)
     if np.any(inner):
         k = np.nonzero(inner)[0]
-        g_end[k] = _illinois(lambda g, sel: fe(g, k[sel]), lo[k], hi[k], flo[k], fhi[k], xtol=1e-13)
+        g_end[k] = illinois(lambda g, sel: fe(g, k[sel]), lo[k], hi[k], flo[k], fhi[k], xtol=1e-13)
     lo = np.full(cand.size, 1e-6)
     hi = g_end * (1.0 - 1e-7)
     flo, fhi = f(lo, j), f(hi, j)
     ok = np.isfinite(flo) & np.isfinite(fhi) & (flo < 0) & (fhi > 0)
     if np.any(ok):
         k = np.nonzero(ok)[0]
-        out[cand[k]] = _illinois(
+        out[cand[k]] = illinois(
             lambda g, sel: f(g, k[sel]), lo[k], hi[k], flo[k], fhi[k], xtol=1e-12
         )
     return out
@@ -1329,7 +1286,7 @@ def critical_g_bistable_chaos(
     ok = (flo > 0) & (fhi < 0)
     if np.any(ok):
         k = np.nonzero(ok)[0]
-        out[cand[k]] = _illinois(
+        out[cand[k]] = illinois(
             lambda g, sel: f(g, k[sel]), lo[k], hi[k], flo[k], fhi[k], xtol=1e-12
         )
     return out
@@ -1593,9 +1550,9 @@ def _latent_dmft(L: _Load, n: int, h: float, k0: np.ndarray, v0: np.ndarray, uf:
         )
         Cm[m, : m + 1] = pp @ L.w
         Cm[: m + 1, m] = Cm[m, : m + 1]
-        # column m of B: B_{0,m} = 0, B_{i+1,m} = e B_{i,m} + c g^2 C_{i,m}
-        for i in range(m + 1):
-            B[i + 1, m] = e * B[i, m] + c * g2 * Cm[i, m]
+        # column m of B: B_{0,m} = 0, B_{i+1,m} = e B_{i,m} + c g^2 C_{i,m} (a first-order
+        # recursive filter over i)
+        B[1 : m + 2, m] = signal.lfilter([c * g2], [1.0, -e], Cm[: m + 1, m])
         # row m+1 of B for earlier columns
         B[m + 1, :m] = e * B[m, :m] + c * g2 * Cm[m, :m]
         # Delta row m+1: Delta_{m+1, l+1} for l <= m, Delta_{m+1, 0} = 0

@@ -266,15 +266,16 @@ def illinois(
     xtol: float = 1e-14,
     maxit: int = 100,
 ) -> np.ndarray:
-    """Vectorised Illinois (modified regula falsi) on brackets ``[a, b]`` with ``fa fb < 0``.
+    """Vectorised Illinois (modified regula falsi) on brackets ``[a, b]`` with ``fa fb <= 0``.
 
     ``fun(x, sel)`` evaluates the residual at ``x`` for the brackets ``sel`` (an index
-    array); converged brackets are not evaluated again.
+    array); converged brackets are not evaluated again.  A bracket end where the residual
+    is exactly zero is returned as it is.
     """
     a, b = np.array(a, float), np.array(b, float)
     fa, fb = np.array(fa, float), np.array(fb, float)
     side = np.zeros(a.size, int)
-    act = np.arange(a.size)
+    act = np.nonzero((fa != 0.0) & (fb != 0.0))[0]
     for _ in range(maxit):
         if act.size == 0:
             break
