@@ -38,8 +38,14 @@ _GL_W = 0.5 * _GL_W
 
 
 def _logcosh(x: np.ndarray) -> np.ndarray:
+    """log cosh x without overflow (large |x|) and without cancellation (small |x|, where
+    ``|x| + log1p(e^{-2|x|}) - log 2`` loses the digits of the x^2/2 it should give)."""
     ax = np.abs(x)
-    return ax + np.log1p(np.exp(-2.0 * ax)) - math.log(2.0)
+    small = ax < 1.0
+    s = np.where(small, ax, 0.0)
+    near = np.log1p(2.0 * np.sinh(0.5 * s) ** 2)  # cosh x - 1 = 2 sinh^2(x/2), exact
+    far = ax + np.log1p(np.exp(-2.0 * ax)) - math.log(2.0)
+    return np.where(small, near, far)
 
 
 @dataclass(frozen=True)
@@ -144,9 +150,7 @@ class Transfer:
             return _logcosh(x)
         if self.kind == "erf":
             # int_0^x erf(a s) ds = x erf(a x) + (exp(-a^2 x^2) - 1) / (a sqrt(pi)), a sqrt(pi) = pi/2
-            return x * special.erf(_A_ERF * x) + (np.exp(-((_A_ERF * x) ** 2)) - 1.0) * (
-                2.0 / math.pi
-            )
+            return x * special.erf(_A_ERF * x) + np.expm1(-((_A_ERF * x) ** 2)) * (2.0 / math.pi)
         if self.kind == "relu":
             th = self.theta
             return 0.5 * np.maximum(x - th, 0.0) ** 2 - 0.5 * max(-th, 0.0) ** 2

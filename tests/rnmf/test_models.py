@@ -33,6 +33,22 @@ def test_primitive_is_integral_of_phi(kind):
         assert phi.primitive(x) == pytest.approx(ref, rel=1e-10, abs=1e-12)
 
 
+def test_primitives_keep_their_digits_at_small_x():
+    """Taylor series: log cosh x = x^2/2 - x^4/12 + ...; the erf primitive (phi(x) =
+    erf(sqrt(pi) x / 2), slope 1 at 0) is x^2/2 - pi x^4/48 + ...  (a dense grid of tiny
+    arguments is where a Delta0 ~ 1e-9 noise-driven state evaluates them)."""
+    x = np.array([1e-8, 3e-6, 6e-5, 1e-3, 0.5, 0.999, 1.001, 3.0])
+    tiny = x < 1e-2
+    ref_t = x**2 / 2 - x**4 / 12
+    ref_e = x**2 / 2 - math.pi * x**4 / 48
+    np.testing.assert_allclose(Transfer("tanh").primitive(x[tiny]), ref_t[tiny], rtol=1e-13)
+    np.testing.assert_allclose(Transfer("erf").primitive(x[tiny]), ref_e[tiny], rtol=1e-9)
+    # continuous across the switch at |x| = 1 and against log(cosh) where that is safe
+    np.testing.assert_allclose(
+        Transfer("tanh").primitive(x[~tiny]), np.log(np.cosh(x[~tiny])), rtol=1e-14
+    )
+
+
 def test_logcosh_primitive_does_not_overflow():
     x = np.array([-800.0, 800.0])
     np.testing.assert_allclose(Transfer("tanh").primitive(x), 800.0 - math.log(2.0), rtol=1e-14)

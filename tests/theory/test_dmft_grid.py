@@ -117,6 +117,17 @@ def test_quiet_closed_form_and_noise_below_one(g, s):
     assert out["regime"][1] in ("quiet", "noise-driven")
 
 
+def test_tiny_noise_below_the_tanh_table():
+    """Delta0 ~ 3e-9 (sigma = 6e-5, found by the property test above): below the q table the
+    small-variance series is used, and lambda_max tends to the linear network's g - 1."""
+    out = solve_grid(NET, g=np.array([0.75]), sigma_noise=np.array([6.10351562e-05]), lyapunov=True)
+    assert out["Delta0"][0] == pytest.approx(
+        6.10351562e-05**2 / (2 * np.sqrt(1 - 0.75**2)), rel=1e-6
+    )
+    assert out["lambda_max"][0] == pytest.approx(-0.25, abs=1e-6)
+    assert out["regime"][0] == "noise-driven"
+
+
 def test_phase_diagram_labels():
     """Fast path with lyapunov=True: no "unresolved" label, labels follow the sign of lambda,
     noisy chaos lies above the chi = 1 line (Schuecker et al. 2018 Fig. 2), and the noise-free

@@ -257,7 +257,14 @@ def _q_values(kind: str, D0: np.ndarray, nu: int) -> np.ndarray:
     A, lo, hi = _tanh_table(d_lo, d_hi, _u_degree(d_hi))
     y = 2.0 * (np.log(np.clip(D0, d_lo, d_hi)) - lo) / (hi - lo) - 1.0
     Ty = np.polynomial.chebyshev.chebvander(y, A.shape[0] - 1)
-    return Ty @ A
+    out = Ty @ A
+    tiny = D0 < d_lo
+    if np.any(tiny):
+        # below the table: phi' = 1 - x^2 + 2x^4/3 + O(x^6) gives
+        # q = 1 - 2D + (5 + 2u^2) D^2 + O(D^3), exact to ~1e-18 for D < 1e-6
+        d = D0[tiny, None]
+        out[tiny] = 1.0 - 2.0 * d + (5.0 + 2.0 * u[None, :] ** 2) * d * d
+    return out
 
 
 _C_TAIL = 0.01  # below this c = Delta/Delta0 the potential uses its even expansion to O(c^2)
