@@ -3,7 +3,7 @@
 * ``rnmf.theory.lowrank.phase_diagram`` on a 100 x 100 grid in (g, M_m M_n) with the four
   boundary curves (Mastrogiuseppe & Ostojic 2018 Fig. 1 loadings M_m = 1.1, S_m = 1),
   one process (target: under 30 s on 2 cores), and the boundary values at M_m M_n = 2.2
-  against REFERENCES.md sec. 4 (g_C = 1.7959, g_BB = 2.1358).
+  against docs/references.md sec. 4 (g_C = 1.7959, g_BB = 2.1358).
 * ``rnmf.sim.lowrank.simulate_lowrank`` of a purely low-rank network (g = 0, rank one,
   tanh) with N = 100 000, and with a dense bulk at N = 2000, each against a plain NumPy
   loop doing the same step (``x = a x + b (G @ tanh(x) + m (n @ tanh(x)) / N)``) in the
@@ -24,7 +24,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from rnmf._lowrank_model import LowRankNetwork  # noqa: E402
+from rnmf.models import LowRankNetwork  # noqa: E402
 from rnmf.sim.lowrank import simulate_lowrank  # noqa: E402
 from rnmf.theory import lowrank  # noqa: E402
 

@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 
 from rnmf import RateNetwork  # noqa: E402
 from rnmf.phase import sweep  # noqa: E402
-from rnmf.problems import rate_simulation, rate_theory  # noqa: E402
+from rnmf.phase.problems.rate import rate_simulation, rate_theory  # noqa: E402
 from rnmf.theory import dmft  # noqa: E402
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 from scipy import integrate
 
-from rnmf._lowrank_model import LowRankNetwork
+from rnmf.models import LowRankNetwork
 from rnmf.theory import lowrank
 
 XI = sp.symbols("xi1:4", real=True)

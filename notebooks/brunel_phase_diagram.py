@@ -55,7 +55,7 @@ OUT.mkdir(parents=True, exist_ok=True)
 G_HOPF = np.array([4.5, 6.0]) if SMALL else np.round(np.arange(4.2, 8.01, 0.3), 2)
 N_E = 2000 if SMALL else 10000  # C_E = 1000 inputs either way (epsilon = C_E / N_E)
 T_SIM = 300.0 if SMALL else 1000.0
-POINTS = {  # Brunel (2000) Fig. 2 and REFERENCES.md sec. 6
+POINTS = {  # Brunel (2000) Fig. 2 and docs/references.md sec. 6
     "A": (3.0, 2.0, "SR"),
     "B": (6.0, 4.0, "SI fast"),
     "C": (5.0, 2.0, "AI"),
@@ -218,6 +218,6 @@ print(f"total: {time.perf_counter() - t0:.1f} s")
 # rate agrees to ~2 %, the CV does not: the diffusion approximation treats the
 # recurrent input as Poisson, whereas the network's own trains are regular (CV 0.43),
 # which lowers the effective input noise; a neuron driven by independent Poisson input
-# with C's rates does fire with CV 0.66 (see `rnmf.validate_lif` for the measurements).
+# with C's rates does fire with CV 0.66 (see `rnmf.validate.lif` for the measurements).
 # At B and D the rates are those of oscillating, not stationary, states, so the
 # stationary theory is only indicative there.

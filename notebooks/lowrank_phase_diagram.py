@@ -39,7 +39,7 @@ matplotlib.use("Agg")
 from rnmf import LowRankNetwork
 from rnmf.sim.lowrank import simulate_lowrank
 from rnmf.theory import lowrank as tl
-from rnmf.validate_lowrank import classify_trajectory, phase_diagram_figure
+from rnmf.validate.lowrank import classify_trajectory, phase_diagram_figure
 
 SMALL = os.environ.get("RNMF_NOTEBOOK_SMALL") == "1"
 N = 300 if SMALL else 2000
@@ -55,7 +55,7 @@ OUT = Path(os.environ.get("RNMF_NOTEBOOK_OUT", Path(__file__).resolve().parent /
 # The heterogeneous fixed point appears at M_m M_n = 1 (for g < 1) and becomes chaotic
 # at g_C, where the bulk of its stability matrix reaches the unit circle; the chaotic
 # state keeps kappa != 0 until g_BB, where M_m M_n <phi'> at the chaotic variance drops
-# to 1 (REFERENCES.md sec. 4: g_C = 1.7959, g_BB = 2.1358 for M_m M_n = 2.2).
+# to 1 (docs/references.md sec. 4: g_C = 1.7959, g_BB = 2.1358 for M_m M_n = 2.2).
 
 # %%
 strengths = np.array([2.2, 3.0, 4.0, 5.0])
@@ -115,6 +115,6 @@ fig.savefig(OUT / "lowrank_phase_diagram.png", dpi=120)
 
 # %% [markdown]
 # Finite networks close to a boundary switch between wells or stay near-static
-# (REFERENCES.md sec. 4), so the markers sit away from the boundaries.  The quantitative
+# (docs/references.md sec. 4), so the markers sit away from the boundaries.  The quantitative
 # agreement (kappa, mu, Delta0, Delta_inf, outliers, latent dynamics) is checked with
-# error bars by `rnmf.validate_lowrank.run_lowrank`.
+# error bars by `rnmf.validate.lowrank.run_lowrank`.

@@ -100,7 +100,7 @@ def _cmd_phase(args: argparse.Namespace) -> int:
     import numpy as np
 
     from . import phase, plotting
-    from .problems import PROBLEMS
+    from .phase.problems import PROBLEMS
 
     if args.model not in PROBLEMS:
         raise ValueError(f"unknown model {args.model!r}; available: {', '.join(PROBLEMS)}")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._phase_plot import REGIME_COLORS, plot_phase, regime_colors
+from .phase.plotting import REGIME_COLORS, plot_phase, regime_colors
 
 __all__ = [
     "REGIME_COLORS",

@@ -21,9 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from ._checks import check_finite
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """scipy.special.erf, imported on first use (keeps ``import rnmf`` free of scipy)."""
+    from scipy.special import erf
+
+    return erf(x)
+
 
 __all__ = ["KINDS", "Transfer", "as_transfer"]
 
@@ -123,7 +130,7 @@ class Transfer:
         if self.kind == "tanh":
             return np.tanh(x)
         if self.kind == "erf":
-            return special.erf(_A_ERF * x)
+            return _erf(_A_ERF * x)
         if self.kind == "relu":
             return np.maximum(x - self.theta, 0.0)
         if self.kind == "linear":
@@ -150,7 +157,7 @@ class Transfer:
             return _logcosh(x)
         if self.kind == "erf":
             # int_0^x erf(a s) ds = x erf(a x) + (exp(-a^2 x^2) - 1) / (a sqrt(pi)), a sqrt(pi) = pi/2
-            return x * special.erf(_A_ERF * x) + np.expm1(-((_A_ERF * x) ** 2)) * (2.0 / math.pi)
+            return x * _erf(_A_ERF * x) + np.expm1(-((_A_ERF * x) ** 2)) * (2.0 / math.pi)
         if self.kind == "relu":
             th = self.theta
             return 0.5 * np.maximum(x - th, 0.0) ** 2 - 0.5 * max(-th, 0.0) ** 2

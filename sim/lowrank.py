@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from rnmf._checks import as_rng, check_array, check_choice, check_finite, check_int
-from rnmf._lowrank_model import LowRankNetwork
+from rnmf.models import LowRankNetwork
 
 from ._kernels.lowrank import LRParams, advance, step_given_phi
 

@@ -1,7 +1,7 @@
 r"""Measurements on simulated rate-network trajectories.
 
 The quantities the dynamic mean-field theory predicts (Sompolinsky, Crisanti &
-Sommers 1988, PRL 61:259; REFERENCES.md sec. 1): the population-averaged autocorrelation
+Sommers 1988, PRL 61:259; docs/references.md sec. 1): the population-averaged autocorrelation
 
 .. math:: \Delta(\tau) = \frac1N \sum_i \big\langle (x_i(t) - m)(x_i(t+\tau) - m) \big\rangle_t,
 
@@ -128,7 +128,7 @@ def population_stats(traj: Trajectory) -> PopulationStats:
 def delta0(traj: Trajectory) -> float:
     r"""Population variance :math:`\Delta_0 = \langle x^2\rangle - \langle x\rangle^2` over units and time.
 
-    Estimates :math:`\Delta_0 = \Delta(0)` of SCS 1988 (REFERENCES.md sec. 1; grand mean removed).
+    Estimates :math:`\Delta_0 = \Delta(0)` of SCS 1988 (docs/references.md sec. 1; grand mean removed).
     """
     return population_stats(traj).var_x
 

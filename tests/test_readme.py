@@ -15,7 +15,7 @@ def test_readme_python_example_runs(capsys):
         exec(compile(code, str(README), "exec"), {})
     printed = capsys.readouterr().out.split()
     delta0, lam, var_sim = float(printed[0]), float(printed[1]), float(printed[2])
-    assert delta0 == pytest.approx(1.92480541374, rel=1e-9)  # SCS 1988, REFERENCES.md sec. 1
+    assert delta0 == pytest.approx(1.92480541374, rel=1e-9)  # SCS 1988, docs/references.md sec. 1
     assert lam > 0
     assert var_sim == pytest.approx(delta0, rel=0.1)  # one N = 2000 network
 

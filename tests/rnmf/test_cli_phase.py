@@ -5,7 +5,7 @@ import pytest
 
 from rnmf.cli import main
 from rnmf.phase import PhaseDiagram
-from rnmf.problems import rate_boundary, rate_local_stability, rate_theory
+from rnmf.phase.problems.rate import rate_boundary, rate_local_stability, rate_theory
 
 
 def test_rate_theory_labels_follow_lambda_and_boundaries_match_theory():
@@ -109,10 +109,11 @@ def test_rate_grid_labels_agree_with_the_direct_chaos_boundary():
 
 
 def test_lowrank_and_lif_problems_reproduce_reference_values():
-    """Rank one at the REFERENCES.md sec. 4 point is in the heterogeneous (bistable) phase with
+    """Rank one at the docs/references.md sec. 4 point is in the heterogeneous (bistable) phase with
     kappa = 1.08785127347; Brunel model A at g = 5, eta = 2 has the single stable rate
-    37.94969709 Hz (REFERENCES.md sec. 3)."""
-    from rnmf.problems import BrunelParams, RankOneParams, lif_theory, lowrank_theory
+    37.94969709 Hz (docs/references.md sec. 3)."""
+    from rnmf.phase.problems.lif import BrunelParams, lif_theory
+    from rnmf.phase.problems.lowrank import RankOneParams, lowrank_theory
 
     lr = lowrank_theory(
         RankOneParams(), {"g": np.array([1.0, 0.5, 4.5]), "strength": np.array([2.2, 0.5, 1.0])}
@@ -131,9 +132,9 @@ def test_lowrank_and_lif_problems_reproduce_reference_values():
 
 def test_lif_simulation_problem_runs_and_matches_theory():
     """The simulated Brunel point C (N_E = 2000, same in-degrees) fires near the theory's
-    37.95 Hz (the network runs ~2-6 % off at this size, REFERENCES.md sec. 3) and its
+    37.95 Hz (the network runs ~2-6 % off at this size, docs/references.md sec. 3) and its
     population spectrum peaks at the damped fast mode (~124 Hz from theory, +-30 Hz)."""
-    from rnmf.problems import BrunelParams, lif_simulation, lif_theory
+    from rnmf.phase.problems.lif import BrunelParams, lif_simulation, lif_theory
 
     p = BrunelParams(N_E=2000, epsilon=0.5)
     sim_out = lif_simulation(p, np.random.default_rng(3))

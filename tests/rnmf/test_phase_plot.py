@@ -1,4 +1,4 @@
-"""Phase-diagram figures (rnmf._phase_plot): what is drawn, not how it looks.
+"""Phase-diagram figures (rnmf.phase.plotting): what is drawn, not how it looks.
 
 The diagram is the synthetic transition line g_c(sigma) = sqrt(1 + sigma^2) (shape
 of the noise-shifted chaos boundary, Schuecker, Goedeke & Helias 2018, PRX 8:041029);
@@ -18,8 +18,8 @@ import pytest  # noqa: E402
 from matplotlib.collections import PathCollection, QuadMesh  # noqa: E402
 
 from rnmf import RateNetwork  # noqa: E402
-from rnmf._phase_plot import REGIME_COLORS, plot_phase, regime_colors  # noqa: E402
 from rnmf.phase import sweep  # noqa: E402
+from rnmf.phase.plotting import REGIME_COLORS, plot_phase, regime_colors  # noqa: E402
 
 NET = RateNetwork(N=100, g=1.0)
 

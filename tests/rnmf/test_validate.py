@@ -82,9 +82,13 @@ def test_run_small_suite_checks_theory_against_simulation(tmp_path):
     names = [c.quantity for c in rep.checks]
     assert names == ["Delta0", "lambda_max", "Delta(tau=1)", "Delta0", "lambda_max"]
     d0 = rep.checks[0]
-    assert d0.theory == pytest.approx(1.92480541374, rel=1e-9)  # SCS 1988, REFERENCES.md sec. 1
+    assert d0.theory == pytest.approx(
+        1.92480541374, rel=1e-9
+    )  # SCS 1988, docs/references.md sec. 1
     assert abs(d0.sim - d0.theory) < 0.15 * d0.theory  # N = 400: a few percent
-    assert rep.checks[3].theory == pytest.approx(2.1214735665, rel=1e-8)  # REFERENCES.md sec. 2
+    assert rep.checks[3].theory == pytest.approx(
+        2.1214735682, rel=1e-9
+    )  # docs/references.md sec. 2
     assert all(c.n_seeds == 2 and c.sem > 0 for c in rep.checks)
     assert set(rep.figures) == {"autocorrelation", "delta0_lambda_vs_g"}
     path = rep.write(tmp_path)

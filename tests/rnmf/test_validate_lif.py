@@ -1,8 +1,8 @@
-"""LIF cross-validation (rnmf.validate_lif): theory values and agreement with simulation.
+"""LIF cross-validation (rnmf.validate.lif): theory values and agreement with simulation.
 
 Oracles: the Brunel (2000) model-A stationary rate 37.94969709 Hz at g = 5, eta = 2
-(REFERENCES.md sec. 3, agrees with NNMT 1.3.0 to 1e-10); the Hopf frequency of point B
-"about 190 Hz" (REFERENCES.md sec. 6, Brunel 2000 Fig. 2); the diffusion CV 0.675 at C,
+(docs/references.md sec. 3, agrees with NNMT 1.3.0 to 1e-10); the Hopf frequency of point B
+"about 190 Hz" (docs/references.md sec. 6, Brunel 2000 Fig. 2); the diffusion CV 0.675 at C,
 confirmed by an independent Ornstein-Uhlenbeck Monte Carlo (0.677).
 """
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnmf.validate import Check
-from rnmf.validate_lif import LIFPoint, _poisson_driven, lif_points, run_lif
+from rnmf.validate.lif import LIFPoint, _poisson_driven, lif_points, run_lif
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_quick_checks_pass(quick):
 
 
 def test_network_rate_is_below_theory_by_the_known_amount(quick):
-    """Full network at C: 37.3-37.4 Hz in NEST/Brian2, i.e. 1-2% below 37.95 Hz (REFERENCES 3)."""
+    """Full network at C: 37.3-37.4 Hz in NEST/Brian2, i.e. 1-2% below 37.95 Hz (docs/references.md sec. 3)."""
     c = _row(quick[0], "rate E (Hz)", "C")
     assert -0.03 < c.error / c.theory < 0.005
 

@@ -1,6 +1,6 @@
-"""Cross-validation of the low-rank theory against simulation (rnmf.validate_lowrank).
+"""Cross-validation of the low-rank theory against simulation (rnmf.validate.lowrank).
 
-Oracles: the reference point of REFERENCES.md sec. 4 (Mastrogiuseppe & Ostojic 2018,
+Oracles: the reference point of docs/references.md sec. 4 (Mastrogiuseppe & Ostojic 2018,
 M_m = 1.1, M_n = 2, S_m = 1, S_n = 0, g = 1: kappa = 1.08785127347, mu = 1.19663640081,
 Delta0 = 1.80848181059, a symmetric pair of stable states), the closed-form outlier
 lambda = M_m M_n of m n^T / N (M&O 2018, unit-rank structure), the relation mu = M_m kappa
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from rnmf import validate_lowrank as vl
 from rnmf.validate import Check
+from rnmf.validate import lowrank as vl
 
 REF = {"kappa": 1.08785127347, "mu": 1.19663640081, "Delta0": 1.80848181059}
 

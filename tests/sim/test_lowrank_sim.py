@@ -3,7 +3,7 @@
 Oracles: a dense NumPy stepping written in this file (forms J = g chi + m n^T / N, unlike
 the O(N R) kernel), closed forms (linear network: matrix exponential), and the mean-field
 theory (rnmf.theory.lowrank) evaluated at the SAMPLE statistics of the simulated vectors
-(REFERENCES.md sec. 4: finite-N deviations are O(1/sqrt(N)), a few percent at N = 2000).
+(docs/references.md sec. 4: finite-N deviations are O(1/sqrt(N)), a few percent at N = 2000).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from rnmf._lowrank_model import LowRankNetwork
+from rnmf.models import LowRankNetwork
 from rnmf.sim.lowrank import simulate_lowrank, step_coefficients_lowrank
 from rnmf.theory import lowrank as lr
 from rnmf.transfer import Transfer
@@ -135,7 +135,7 @@ def _stationary(tr):
 
 
 def test_bistable_pair_reached_from_both_sides():
-    """Reference point (REFERENCES.md sec. 4), N = 2000, g = 1: started at x0 = +-m, the network
+    """Reference point (docs/references.md sec. 4), N = 2000, g = 1: started at x0 = +-m, the network
     settles on the two mirror states; kappa, mu, Delta0 agree with the theory at the sample
     statistics within 8% (single network; the O(1/sqrt N) network-to-network spread is ~3%,
     see the slow multi-seed test), and the two states are exact mirror images (odd phi)."""

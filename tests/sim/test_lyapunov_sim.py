@@ -2,7 +2,7 @@
 
 Oracles: the NumPy QR reference (rnmf.sim._reference.lyapunov_reference), closed
 forms for linear networks (exponents of a linear map are log|eigenvalues|), and
-published numbers (REFERENCES.md secs. 1-2).
+published numbers (docs/references.md secs. 1-2).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def test_float32_close_to_float64():
 
 def test_discrete_map_g2_published_value():
     """Discrete map, tanh, g = 2: lambda_max = ln(chi)/2 = 0.1547 per step (Poole et al. 2016;
-    REFERENCES.md sec. 2, a QR simulation gave 0.1544). N = 600 (finite N lowers it by
+    docs/references.md sec. 2, a QR simulation gave 0.1544). N = 600 (finite N lowers it by
     about 2%), tolerance 5%."""
     res = largest_lyapunov(RateNetwork(600, 2.0, time="discrete"), 1500, rng=1, burn_in=200)
     assert abs(res.largest / 0.1547 - 1.0) < 0.05
@@ -143,7 +143,7 @@ def test_discrete_map_g2_published_value():
 
 def test_noise_suppresses_chaos():
     """g = 1.5 > 1 with white noise sigma = 1: lambda_max < 0 (Schuecker, Goedeke & Helias
-    2018 PRX 8:041029; REFERENCES.md sec. 1: DMFT -0.10725). N = 300, three seeds."""
+    2018 PRX 8:041029; docs/references.md sec. 1: DMFT -0.10725). N = 300, three seeds."""
     vals = [
         largest_lyapunov(RateNetwork(300, 1.5, sigma_noise=1.0), 100.0, rng=s, burn_in=20.0).largest
         for s in (1, 2, 3)
@@ -191,7 +191,7 @@ def test_bad_input_custom_and_k_for_largest():
 
 @pytest.mark.slow
 def test_discrete_map_g2_large_n():
-    """N = 1000, 2000 steps: within 3% of 0.1547 (REFERENCES.md sec. 2)."""
+    """N = 1000, 2000 steps: within 3% of 0.1547 (docs/references.md sec. 2)."""
     res = largest_lyapunov(RateNetwork(1000, 2.0, time="discrete"), 2000, rng=1, burn_in=200)
     assert abs(res.largest / 0.1547 - 1.0) < 0.03
 
@@ -199,7 +199,7 @@ def test_discrete_map_g2_large_n():
 @pytest.mark.slow
 def test_noise_driven_network_reference_value():
     """sigma = 1, g = 1.5: lambda_max = -0.10725 (DMFT) and -0.1130 (simulation, N = 2000),
-    REFERENCES.md sec. 1. N = 1000: within 15% of the simulation value."""
+    docs/references.md sec. 1. N = 1000: within 15% of the simulation value."""
     res = largest_lyapunov(RateNetwork(1000, 1.5, sigma_noise=1.0), 200.0, rng=1, burn_in=50.0)
     assert abs(res.largest / -0.1130 - 1.0) < 0.15
 
@@ -207,7 +207,7 @@ def test_noise_driven_network_reference_value():
 @pytest.mark.slow
 def test_continuous_g2_chaotic():
     """tanh, g = 2, no noise: chaotic, lambda_max > 0 (SCS 1988; the DMFT value comes from
-    the Schroedinger problem of REFERENCES.md sec. 1, simulation a few percent below).
+    the Schroedinger problem of docs/references.md sec. 1, simulation a few percent below).
     Rough range check at N = 1000."""
     res = largest_lyapunov(RateNetwork(1000, 2.0), 200.0, rng=1, burn_in=50.0)
     assert 0.05 < res.largest < 0.4

@@ -55,7 +55,7 @@ def test_hypothesis_fft_equals_direct(T, n, seed, subtract):
 def test_ou_autocorrelation_closed_form():
     """g = 0, sigma = 1, exact OU scheme: Delta(tau) = (sigma^2/2) exp(-|tau|)
     (stationary OU autocovariance, Gardiner, Handbook of Stochastic Methods, Sec. 3.8.4;
-    REFERENCES.md sec. 1 noise convention)."""
+    docs/references.md sec. 1 noise convention)."""
     net = RateNetwork(200, 0.0, sigma_noise=1.0)
     traj = simulate(net, 300.0, dt=0.1, rng=7, method="exp_euler", burn_in=10.0, record_units="all")
     lags, D = autocorrelation(traj, max_lag=3.0, subtract="unit")

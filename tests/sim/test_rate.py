@@ -3,7 +3,7 @@
 Oracles: the plain NumPy stepping of ``rnmf.sim._reference`` (written from the
 equations, independent of the kernels), closed forms (Ornstein-Uhlenbeck variance
 of the Euler and exact schemes, matrix exponential of a linear network, fixed
-points), and published mean-field numbers (REFERENCES.md).
+points), and published mean-field numbers (docs/references.md).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def test_documented_draw_order_reproduces_the_run():
     [("euler", 0.1, 1.0 / (2.0 - 0.1)), ("exp_euler", 0.2, 0.5)],
 )
 def test_ou_stationary_variance(method, dt, expected):
-    """g = 0: x_i is an OU process. Exact scheme: Var = sigma^2/2 (REFERENCES.md sec. 1
+    """g = 0: x_i is an OU process. Exact scheme: Var = sigma^2/2 (docs/references.md sec. 1
     convention); Euler-Maruyama: the AR(1) closed form Var = c^2/(1 - a^2) = sigma^2/(2 - dt)."""
     net = RateNetwork(400, 0.0, sigma_noise=1.0)
     traj = simulate(net, 150.0, dt=dt, rng=1, method=method, burn_in=10.0, record_units=0)
@@ -169,11 +169,11 @@ def test_fixed_point_equals_input_without_coupling():
 
 
 def test_discrete_map_q_star():
-    """Discrete map, tanh, g = 2: the population variance approaches q* = 2.1214735665
-    (Poole et al. 2016 NeurIPS eq. 3; REFERENCES.md sec. 2), N = 1000, within 3%."""
+    """Discrete map, tanh, g = 2: the population variance approaches q* = 2.1214735682
+    (Poole et al. 2016 NeurIPS eq. 3; docs/references.md sec. 2), N = 1000, within 3%."""
     net = RateNetwork(1000, 2.0, time="discrete")
     traj = simulate(net, 200, rng=1, burn_in=50, record_units=0)
-    assert abs(population_stats(traj).mean_x2 / 2.1214735665 - 1.0) < 0.03
+    assert abs(population_stats(traj).mean_x2 / 2.1214735682 - 1.0) < 0.03
 
 
 def test_recording_layout():
@@ -272,7 +272,7 @@ def test_hypothesis_record_units(idx):
 @pytest.mark.slow
 def test_scs_delta0_g2():
     """tanh, g = 2, no noise: Delta0 = 1.92480541374 (SCS 1988 eq. 6 energy conservation;
-    REFERENCES.md sec. 1). N = 1000, two seeds; finite N and dt = 0.05 put it a few
+    docs/references.md sec. 1). N = 1000, two seeds; finite N and dt = 0.05 put it a few
     percent low, tolerance 5%."""
     vals = []
     for seed in (1, 2):
@@ -291,7 +291,7 @@ def test_scs_delta0_g2():
 @pytest.mark.slow
 def test_noise_driven_c0():
     """sigma = 1, g = 1.5: c0 = 1.11810 (Schuecker, Goedeke & Helias 2018 PRX 8:041029,
-    energy conservation; REFERENCES.md sec. 1). N = 1000, tolerance 3%."""
+    energy conservation; docs/references.md sec. 1). N = 1000, tolerance 3%."""
     traj = simulate(
         RateNetwork(1000, 1.5, sigma_noise=1.0),
         200.0,

@@ -380,7 +380,7 @@ def test_default_rate_bin_is_multiple_of_dt():
 @pytest.mark.slow
 def test_brunel_model_A_matches_peer_simulators():
     """Brunel (2000) model A, g = 5, eta = 2, N_E = 10000, 1 s: E rate 37.3-37.4 Hz and
-    ISI CV 0.41-0.42 in NEST 3.10 and Brian2 2.11 (shared/REFERENCES.md, Sec. 3); the
+    ISI CV 0.41-0.42 in NEST 3.10 and Brian2 2.11 (docs/references.md, Sec. 3); the
     Siegert fixed point is 37.95 Hz (finite-size deviation of ~0.6 Hz).  Tolerance: a few
     standard errors of a 1 s, 10^4-neuron rate estimate (population fluctuations)."""
     net = LIFNetwork.brunel(5.0, 2.0)

@@ -1,6 +1,6 @@
 """Stationary DMFT of continuous-time random rate networks.
 
-Oracles: published numbers (REFERENCES.md sec. 1: SCS 1988 and Schuecker, Goedeke &
+Oracles: published numbers (docs/references.md sec. 1: SCS 1988 and Schuecker, Goedeke &
 Helias 2018), closed forms (quiet state, linear phi, g = 0 with noise, relu with
 quenched input), independent computations (direct time stepping of the ODE for
 Delta(tau) with Gauss-Hermite averages, energy equation with adaptive quadrature,
@@ -41,7 +41,7 @@ def g2():
 # ----------------------------------------------------------------------- published numbers
 @pytest.mark.parametrize("g,Delta0", [(1.5, 0.74768638055), (2.0, 1.92480541374)])
 def test_scs_reference_delta0(g, Delta0):
-    """SCS 1988 chaotic solution, tanh, no noise (REFERENCES.md sec. 1 table, 11 digits)."""
+    """SCS 1988 chaotic solution, tanh, no noise (docs/references.md sec. 1 table, 11 digits)."""
     r = solve(RateNetwork(N=1000, g=g))
     assert r.regime == "chaotic" and r.stable
     assert abs(r.Delta_inf) < 1e-20 and r.mu == 0.0
@@ -53,7 +53,7 @@ def test_scs_reference_delta0(g, Delta0):
     "g,c0,lam", [(1.5, 1.11810, -0.10725), (2.5, 3.58287, 0.08895)], ids=["g1.5", "g2.5"]
 )
 def test_schuecker_noise_reference(g, c0, lam):
-    """Schuecker, Goedeke & Helias 2018 convention, sigma = 1 (REFERENCES.md sec. 1 table):
+    """Schuecker, Goedeke & Helias 2018 convention, sigma = 1 (docs/references.md sec. 1 table):
     c0 and lambda_max to the digits given."""
     r = solve(RateNetwork(N=1000, g=g, sigma_noise=1.0))
     assert abs(r.Delta0 - c0) < 5e-6

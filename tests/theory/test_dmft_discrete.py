@@ -1,6 +1,6 @@
 """Mean-field theory of the discrete-time random map x(t+1) = J phi(x(t)) + I + sigma xi.
 
-Oracles: REFERENCES.md sec. 2 (Molgedey, Schuchhardt & Schuster 1992; Poole et al. 2016),
+Oracles: docs/references.md sec. 2 (Molgedey, Schuchhardt & Schuster 1992; Poole et al. 2016),
 closed forms for phi = x, adaptive quadrature of the variance map.
 """
 
@@ -24,12 +24,13 @@ def net(**kw):
 
 
 def test_reference_g2():
-    """g = 2, tanh: q* = 2.1214735665, chi = 1.3626733899 (REFERENCES.md sec. 2, to 1e-6)
-    and lambda_max = ln(chi)/2 = 0.1547 per step (MSS 1992 eq. 6; Poole et al. 2016)."""
+    """g = 2, tanh: q* = 2.1214735682, chi = 1.3626733375 (docs/references.md sec. 2: adaptive
+    quadrature and 200-node Gauss-Hermite, to 1e-9; an older sheet's 2.1214735665 / 1.3626733899
+    leave a fixed-point residual of 1e-9 / 4e-8) and lambda_max = ln(chi)/2 = 0.1547 per step (MSS 1992 eq. 6; Poole et al. 2016)."""
     r = solve(net(g=2.0))
     assert r.time == "discrete" and r.regime == "chaotic" and r.stable
-    assert r.Delta0 == pytest.approx(2.1214735665, rel=1e-6)
-    assert r.chi == pytest.approx(1.3626733899, rel=1e-6)
+    assert r.Delta0 == pytest.approx(2.1214735682, rel=1e-9)
+    assert r.chi == pytest.approx(1.3626733375, rel=1e-9)
     assert r.lambda_max == pytest.approx(0.5 * math.log(r.chi), rel=1e-14)
     assert r.lambda_max == pytest.approx(0.1547, abs=5e-5)
     assert [s.regime for s in r.solutions] == ["chaotic", "quiet"]
@@ -47,7 +48,7 @@ def test_reference_g2_by_quadrature():
 
 
 def test_reference_g05_quiet():
-    """g = 0.5: q* = 0, chi = 0.25 (REFERENCES.md sec. 2)."""
+    """g = 0.5: q* = 0, chi = 0.25 (docs/references.md sec. 2)."""
     r = solve(net(g=0.5))
     assert (r.regime, r.Delta0, r.stable) == ("quiet", 0.0, True)
     assert r.chi == pytest.approx(0.25, abs=1e-15)

@@ -4,7 +4,7 @@
 no mean input) against independent oracles: the point-wise solver ``solve`` (finite
 differences of the Schroedinger operator with Richardson extrapolation on the ODE
 solution, a different discretisation of the same problem), the published numbers of
-REFERENCES.md sec. 1 (SCS 1988; Schuecker, Goedeke & Helias 2018), the closed forms of the
+docs/references.md sec. 1 (SCS 1988; Schuecker, Goedeke & Helias 2018), the closed forms of the
 quiet state (lambda = g phi'(0) - 1) and of the noise-free transition (g_c = 1), and
 quadrature for the Gaussian statistics.
 """
@@ -57,7 +57,7 @@ def test_q_tables_against_quadrature():
 
 # ----------------------------------------------------------------------- published numbers
 def test_reference_lyapunov_numbers():
-    """REFERENCES.md sec. 1 (Schuecker, Goedeke & Helias 2018 Fig. 2 setting; SCS 1988):
+    """docs/references.md sec. 1 (Schuecker, Goedeke & Helias 2018 Fig. 2 setting; SCS 1988):
     sigma = 1: g = 1.5 -> -0.10725, g = 2.5 -> +0.08895; no noise, g = 2 -> 0.1124581."""
     out = solve_grid(NET, g=np.array([1.5, 2.5, 2.0]), sigma_noise=np.array([1.0, 1.0, 0.0]))
     lam = solve_grid(

@@ -80,13 +80,13 @@ def test_expect_vs_quad_small_D(f, mu, D):
 @pytest.mark.parametrize("f", [tanh2, logcosh])
 @pytest.mark.parametrize("D", [10.0, 20.0])
 def test_expect_vs_quad_large_D(f, D):
-    """Still 1e-7 relative at D = 10-20, where log cosh grows linearly (REFERENCES.md sec. 1)."""
+    """Still 1e-7 relative at D = 10-20, where log cosh grows linearly (docs/references.md sec. 1)."""
     ref = expect(f, 0.2, D, method="quad")
     assert expect(f, 0.2, D) == pytest.approx(ref, rel=1e-7)
 
 
 def test_expect_gauss_hermite_method():
-    """200-node Gauss-Hermite agrees with quadrature to 1e-10 at D = 2 (REFERENCES.md sec. 1)."""
+    """200-node Gauss-Hermite agrees with quadrature to 1e-10 at D = 2 (docs/references.md sec. 1)."""
     ref = expect(logcosh, 0.0, 2.0, method="quad")
     assert expect(logcosh, 0.0, 2.0, method="gh", n=200) == pytest.approx(ref, rel=1e-10)
 

@@ -1,6 +1,6 @@
 """Tests of the LIF mean-field theory (rnmf.theory.lif).
 
-Oracles: published numbers (Brunel 2000 via ../shared/REFERENCES.md, independently
+Oracles: published numbers (Brunel 2000 via docs/references.md, independently
 computed and checked against NNMT 1.3.0), multi-precision quadrature (mpmath), adaptive
 scipy quadrature of the CV double integral, a Runge-Kutta threshold integration of the
 linearised Fokker-Planck equation written here (independent of the parabolic-cylinder
@@ -113,7 +113,7 @@ def fpe_response(lam, mu, sigma, nu_hz, tau=20.0, th=20.0, vr=10.0, tref=2.0, h=
 
 
 def test_siegert_reference_point():
-    """REFERENCES.md sec. 3: mu = 22 mV, sigma = 1 mV gives 27.18 Hz (naive form: 43.8 Hz)."""
+    """docs/references.md sec. 3: mu = 22 mV, sigma = 1 mV gives 27.18 Hz (naive form: 43.8 Hz)."""
     nu = lif.siegert(22.0, 1.0, **NEURON)
     assert nu == pytest.approx(27.18, abs=5e-3)
     assert nu == pytest.approx(siegert_mp(22.0, 1.0), rel=1e-13)
@@ -335,7 +335,7 @@ def test_cv_small_noise_asymptotics():
     ],
 )
 def test_brunel_reference_rates(g, eta, ref, rel):
-    """REFERENCES.md sec. 3 and 6 (Brunel 2000 model A; agrees with NNMT 1.3.0 to 1e-10)."""
+    """docs/references.md sec. 3 and 6 (Brunel 2000 model A; agrees with NNMT 1.3.0 to 1e-10)."""
     res = lif.stationary_rates(LIFNetwork.brunel(g, eta))
     assert res.converged and res.n_solutions == 1 and res.complete
     np.testing.assert_allclose(res.rates, [ref, ref], rtol=rel)
@@ -405,7 +405,7 @@ def test_general_two_group_network_and_jacobian():
     nu = res.rates
     mu, sigma = lif.input_statistics(net, nu)
     np.testing.assert_allclose(lif.siegert(mu, sigma, **NEURON), nu, rtol=1e-10)
-    jac = lif._jacobian(net, nu)
+    jac = lif.inputs._jacobian(net, nu)
     h = 1e-6 * nu
     fd = np.empty((2, 2))
     for b in range(2):
@@ -525,7 +525,7 @@ def test_transfer_function_bad_input():
 
 
 # ---------------------------------------------------------------------------
-# Stability of the asynchronous state (Brunel 2000 Sec. 4, REFERENCES.md sec. 6)
+# Stability of the asynchronous state (Brunel 2000 Sec. 4, docs/references.md sec. 6)
 # ---------------------------------------------------------------------------
 
 

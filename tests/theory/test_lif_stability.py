@@ -51,7 +51,7 @@ def test_stability_methods_agree_at_B():
 
 def test_phase_diagram_points_A_to_D():
     """Brunel (2000) Fig. 2: A (g=3, eta=2) SR, B (6, 4) SI fast, C (5, 2) AI, D (4.5, 0.9)
-    SI slow; frequencies of B and D as in REFERENCES.md sec. 6 (190 and 29 Hz)."""
+    SI slow; frequencies of B and D as in docs/references.md sec. 6 (190 and 29 Hz)."""
     pd = lif.brunel_phase_diagram([3.0, 6.0, 5.0, 4.5], [2.0, 4.0, 2.0, 0.9])
     assert list(pd.regime) == ["SR", "SI fast", "AI", "SI slow"]
     assert pd.converged and np.all(pd.resolved)
@@ -104,9 +104,9 @@ def test_colored_noise_zero_frequency_is_rate_jacobian():
         tau_s=2.0, delay=1.0,
     )  # fmt: skip
     st = lif.stationary_rates(net)
-    ch = lif._net_char(net, st.rates, "threshold", 15)
+    ch = lif.stability._net_char(net, st.rates, "threshold", 15)
     lam = np.array([0.0, 2j * math.pi * 1e-6])
     m = ch.coupling(lam, np.zeros(2, int))[:, 0, 0]
-    jac = lif._jacobian(net, st.rates)[0, 0]
+    jac = lif.inputs._jacobian(net, st.rates)[0, 0]
     assert m[0].real == pytest.approx(jac, rel=1e-10)
     assert m[1].real == pytest.approx(jac, rel=1e-4)

@@ -1,6 +1,6 @@
 """Low-rank mean-field theory (rnmf.theory.lowrank) against independent oracles.
 
-Oracles: the published reference point of Mastrogiuseppe & Ostojic 2018 (REFERENCES.md
+Oracles: the published reference point of Mastrogiuseppe & Ostojic 2018 (docs/references.md
 sec. 4), closed forms (g = 0 rank one, quiet state, linear phi, polar rank-two ODE),
 numpy.linalg.eigvals of sampled matrices, scipy.integrate.quad, the random-network DMFT
 (rnmf.theory.dmft) and the sympy derivation script.
@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from rnmf._lowrank_model import LowRankNetwork
+from rnmf.models import LowRankNetwork
 from rnmf.results import ConvergenceError
 from rnmf.theory import lowrank as lr
 from rnmf.transfer import Transfer
@@ -101,7 +101,7 @@ class TestModel:
             LowRankNetwork(N=10, **kw)
 
     def test_singular_but_consistent_covariance_is_allowed(self):
-        """S_n = 0 (REFERENCES.md sec. 4) gives a singular covariance: allowed (PSD)."""
+        """S_n = 0 (docs/references.md sec. 4) gives a singular covariance: allowed (PSD)."""
         net = LowRankNetwork.rank_one(N=10, **REF)
         assert net.cov_array()[0, 1, 1] == 0.0
 
@@ -112,7 +112,7 @@ class TestModel:
 
 # ------------------------------------------------------------------- static solutions
 class TestReferencePoint:
-    """REFERENCES.md sec. 4 (Mastrogiuseppe & Ostojic 2018, Neuron 99:609, Fig. 1)."""
+    """docs/references.md sec. 4 (Mastrogiuseppe & Ostojic 2018, Neuron 99:609, Fig. 1)."""
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -377,7 +377,7 @@ class TestChaotic:
         assert sorted(s.stable for s in two) == sorted(s.stable for s in one)
 
     def test_kappa_zero_chaos_is_scs(self, res):
-        """The kappa = 0 chaotic state is the SCS solution (REFERENCES.md sec. 1: 1.92480541374)."""
+        """The kappa = 0 chaotic state is the SCS solution (docs/references.md sec. 1: 1.92480541374)."""
         zero = [s for s in res.solutions if s.regime == "chaotic" and s.kappa[0] == 0][0]
         assert zero.Delta0 == pytest.approx(1.92480541374, rel=1e-7)
         # slope of the kappa map at 0: M_m M_n <phi'> at the SCS variance
@@ -387,7 +387,7 @@ class TestChaotic:
 
 # ----------------------------------------------------------------------- phase diagram
 def test_boundaries_reference():
-    """g_C = 1.7959 and g_BB = 2.1358 for M_m = 1.1, M_n = 2, S_m = 1 (REFERENCES.md sec. 4)."""
+    """g_C = 1.7959 and g_BB = 2.1358 for M_m = 1.1, M_n = 2, S_m = 1 (docs/references.md sec. 4)."""
     assert lr.critical_g_chaos(2.2, M_m=1.1, S_m=1.0)[0] == pytest.approx(1.7959, abs=6e-5)
     assert lr.critical_g_bistable_chaos(2.2)[0] == pytest.approx(2.1358, abs=6e-5)
 

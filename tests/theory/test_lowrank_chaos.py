@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from scipy import optimize
 
 import rnmf.theory.lowrank as lr
-from rnmf._lowrank_model import LowRankNetwork
-from rnmf.models import RateNetwork
+from rnmf.models import LowRankNetwork, RateNetwork
 from rnmf.theory import dmft
 from rnmf.theory.dmft import mixture
 from rnmf.theory.gaussian import expect, expect2
 
-REF = dict(M_m=1.1, M_n=2.0, S_m=1.0)  # REFERENCES.md sec. 4 (M&O 2018 Fig. 1 parameters)
+REF = dict(M_m=1.1, M_n=2.0, S_m=1.0)  # docs/references.md sec. 4 (M&O 2018 Fig. 1 parameters)
 
 
 def _chaotic(res):

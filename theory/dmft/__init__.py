@@ -11,16 +11,9 @@ odd phi without mean input); :func:`transition` locates the onset of chaos and
 
 from ._common import DMFTResult
 from .discrete import correlation_map
+from .grid import solve_grid, transition, transition_curve
 from .lyapunov import SchroedingerSpectrum
-from .stationary import (
-    local_stability,
-    potential,
-    schroedinger,
-    solve,
-    solve_grid,
-    transition,
-    transition_curve,
-)
+from .stationary import local_stability, potential, schroedinger, solve
 
 __all__ = [
     "DMFTResult",

@@ -36,7 +36,7 @@ from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Status, finish
 
 from ._common import DMFTResult, Stats, mu_residual, with_solutions
-from .stationary import _branch_slope, _delta_inf, _static_residual, find_states
+from .states import _branch_slope, _delta_inf, _static_residual, find_states
 
 __all__ = ["correlation_map", "solve_map"]
 

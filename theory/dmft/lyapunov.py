@@ -17,9 +17,9 @@ and the fastest growth :math:`\lambda_{max} = \kappa` comes from the ground stat
 :math:`\lambda_{max} = \sqrt{-E_0} - 1` (SCS 1988 eq. 10; Engelken, Wolf & Abbott 2020,
 arXiv:2006.02427, eq. 6).  :math:`\psi = \Delta'(\tau)` solves :math:`H\psi = -\psi`
 (differentiate :math:`\Delta'' = \Delta - g^2 C_\phi(\Delta)`; :math:`dC_\phi/d\Delta = q`): the
-time-translation mode with :math:`\lambda = 0`.  (``REFERENCES.md`` writes the operator
-with an extra ``+1`` next to "E = -1": with the ``+1`` the translation mode sits at
-``E = 0``; the convention here is the derivation above.)
+time-translation mode with :math:`\lambda = 0`.  (A form with an extra ``+1`` in the
+potential puts the translation mode at ``E = 0`` instead; the convention here is the derivation
+above, see docs/references.md sec. 1 and ``derivations/scs_dmft.py``.)
 
 The operator is discretised with second-order finite differences on the symmetric grid
 :math:`\tau_j = jh`, :math:`|j| \le M`, Dirichlet walls at :math:`\pm(M+1)h`; the lowest

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_rng, check_finite, check_int, check_nonnegative, check_positive
-from .transfer import Transfer, as_transfer
+from rnmf._checks import as_rng, check_finite, check_int, check_nonnegative, check_positive
+from rnmf.transfer import Transfer, as_transfer
 
 __all__ = ["LowRankNetwork"]
 

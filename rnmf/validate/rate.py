@@ -1,222 +1,35 @@
-"""Theory against simulation: ``Check`` rows with error bars and the ``Report``.
+r"""The random rate-network suite: DMFT against simulation.
 
-This is the one place (with :mod:`rnmf.phase`) where ``rnmf.theory`` meets
-``rnmf.sim``.  The same model object goes to both; a :class:`Check` records the
-prediction, the simulation mean and its standard error over independent
-networks (seeds), and whether they agree within
-
-.. math:: |\\text{sim} - \\text{theory}| \\le z\\,\\text{sem} + c\\,|\\text{theory}|/\\sqrt{N} + a,
-
-that is, the statistical error plus a finite-size allowance of the stated order
-(``c / sqrt(N)`` relative, or ``c / N``) and an absolute floor ``a`` for
-predictions that are zero.  :func:`run` executes the default suite (what
-``rnmf validate`` does) and :class:`Report` renders it as a terminal table, a
-markdown file and figures.
+Each :class:`Scenario` is one :class:`rnmf.RateNetwork`; the stationary DMFT
+(:func:`rnmf.theory.dmft.solve`) predicts the moments, the autocorrelation
+:math:`\Delta(\tau)` and the largest Lyapunov exponent, and ``seeds`` independently sampled
+networks (:func:`rnmf.sim.simulate`, :func:`rnmf.sim.lyapunov_spectrum`) measure them.  The
+tolerance of each quantity is in :data:`TOLERANCES`; :func:`finite_size_scaling` checks that
+the network-to-network spread of :math:`\Delta_0` shrinks as :math:`N^{-1/2}`.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
-import os
-import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from ._checks import check_int, check_nonnegative
-from ._parallel import single_thread_blas
-from .models import RateNetwork
+from .._checks import check_int, check_nonnegative
+from ..models import RateNetwork
+from .check import Check
+from .seeds import map_tasks, seed_for
+from .tolerance import finite_size_term, robust_sd, sem
 
 __all__ = [
-    "SUITES",
-    "Check",
-    "Report",
+    "TOLERANCES",
     "Scenario",
-    "available_suites",
     "default_scenarios",
-    "run",
+    "finite_size_scaling",
+    "run_rate",
 ]
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of a cross-validation report.
-
-    Attributes
-    ----------
-    quantity : str
-        What is compared, e.g. ``"Delta0"``.
-    params : str
-        The model parameters in words.
-    theory : float
-        The prediction (N -> infinity).
-    sim : float
-        Mean of the simulation estimates over ``n_seeds`` independent networks.
-    sem : float
-        Standard error of that mean.
-    n_seeds : int
-        Number of independent networks.
-    N : int
-        Network size used.
-    z : float
-        Multiple of the standard error allowed.
-    finite_size : float
-        Coefficient ``c`` of the finite-size allowance.
-    order : float
-        Exponent of the finite-size allowance: ``c |theory| / N**order``.
-    floor : float
-        Absolute allowance (for predictions that vanish).
-    note : str
-        Why this tolerance (which finite-size effect it covers).
-    """
-
-    quantity: str
-    params: str
-    theory: float
-    sim: float
-    sem: float
-    n_seeds: int
-    N: int
-    z: float = 3.0
-    finite_size: float = 0.0
-    order: float = 0.5
-    floor: float = 0.0
-    note: str = ""
-    samples: tuple = field(default=(), repr=False, compare=False)
-
-    @property
-    def error(self) -> float:
-        """``sim - theory``."""
-        return self.sim - self.theory
-
-    @property
-    def rel_error(self) -> float:
-        """``|sim - theory| / |theory|`` (inf when the theory is zero)."""
-        if self.theory == 0:
-            return math.inf if self.error else 0.0
-        return abs(self.error) / abs(self.theory)
-
-    @property
-    def allowed(self) -> float:
-        """The largest ``|sim - theory|`` that passes."""
-        fs = self.finite_size * abs(self.theory) / self.N**self.order
-        return self.z * self.sem + fs + self.floor
-
-    @property
-    def passed(self) -> bool:
-        """Whether the simulation agrees with the theory within :attr:`allowed`."""
-        return bool(np.isfinite(self.sim) and abs(self.error) <= self.allowed)
-
-    def row(self) -> list[str]:
-        """The row as strings, for tables."""
-        rel = "-" if not math.isfinite(self.rel_error) else f"{100 * self.rel_error:.2f}%"
-        return [
-            self.quantity,
-            self.params,
-            f"{self.theory:.5g}",
-            f"{self.sim:.5g} ± {self.sem:.2g}",
-            rel,
-            f"{self.allowed:.3g}",
-            "PASS" if self.passed else "FAIL",
-        ]
-
-
-_HEADER = [
-    "quantity",
-    "parameters",
-    "theory",
-    "simulation (mean ± sem)",
-    "rel. err",
-    "allowed |Δ|",
-    "",
-]
-
-
-def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
-    ]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(out)
-
-
-@dataclass
-class Report:
-    """A set of checks, their figures, and how they are rendered.
-
-    Attributes
-    ----------
-    checks : list of Check
-    figures : dict
-        Name -> matplotlib Figure, written by :meth:`write`.
-    meta : dict
-        Run information (seed, sizes, duration, versions).
-    """
-
-    checks: list[Check] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        """True when every check passed."""
-        return all(c.passed for c in self.checks)
-
-    @property
-    def n_failed(self) -> int:
-        """Number of failing checks."""
-        return sum(not c.passed for c in self.checks)
-
-    def table(self) -> str:
-        """Plain-text table for a terminal."""
-        return _table([c.row() for c in self.checks], _HEADER)
-
-    def markdown(self) -> str:
-        """The report as markdown: a table, the tolerance rule, the figures."""
-        lines = ["# rnmf validation report", ""]
-        for key, value in self.meta.items():
-            lines.append(f"- **{key}**: {value}")
-        lines += [
-            "",
-            f"**{len(self.checks) - self.n_failed} of {len(self.checks)} checks passed.**",
-            "",
-            "A check passes when |sim - theory| <= z sem + c |theory| / N^order + floor: the standard "
-            "error over independent networks (seeds) plus a finite-size allowance of the stated order.",
-            "",
-            "| " + " | ".join(_HEADER[:-1] + ["result"]) + " | note |",
-            "|" + "---|" * (len(_HEADER) + 1),
-        ]
-        for c in self.checks:
-            lines.append("| " + " | ".join(c.row()) + f" | {c.note} |")
-        if self.figures:
-            lines += ["", "## Figures", ""]
-            for name in self.figures:
-                lines.append(f"![{name}]({name}.png)")
-                lines.append("")
-        return "\n".join(lines) + "\n"
-
-    def write(self, out: str | os.PathLike) -> Path:
-        """Write ``report.md`` and the figures (PNG) to the folder ``out``."""
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, fig in self.figures.items():
-            fig.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
-        path = folder / "report.md"
-        path.write_text(self.markdown())
-        return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Scenarios: one model, its theory, its simulations
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -247,7 +60,7 @@ class Scenario:
         collective modes.
     lyap_rel : float
         Relative tolerance for ``lambda_max`` (finite-N bias is a few percent,
-        REFERENCES.md sec. 1).
+        docs/references.md sec. 1).
     """
 
     label: str
@@ -325,7 +138,7 @@ def default_scenarios(quick: bool = False) -> list[Scenario]:
     mean coupling and heterogeneous input (full run only), and the discrete-time
     map (g = 0.5 and 2.0: Molgedey et al. 1992).  The Lyapunov exponent of the
     noiseless chaotic network is checked at N >= 2000 in the full run, where the
-    finite-N bias is a few percent (REFERENCES.md sec. 1); ``quick`` uses N = 1000
+    finite-N bias is a few percent (docs/references.md sec. 1); ``quick`` uses N = 1000
     and shorter runs.
     """
     N = 1000 if quick else 2000
@@ -403,8 +216,9 @@ def default_scenarios(quick: bool = False) -> list[Scenario]:
     return scn
 
 
-# tolerance rules per quantity: (finite-size coefficient c, order, absolute floor, note)
-_TOL = {
+#: Tolerance rule per quantity: (finite-size coefficient c, order, absolute floor, note); the
+#: allowance is ``z sem + c |theory| / N**order + floor`` (:class:`rnmf.validate.Check`).
+TOLERANCES = {
     "mu": (2.0, 0.5, 0.02, "population mean; O(1/sqrt(N)) network-to-network"),
     "Delta0": (2.0, 0.5, 1e-3, "O(1/sqrt(N)) network-to-network spread"),
     "Delta_inf": (2.0, 0.5, 0.03, "static part; finite-T estimate"),
@@ -413,16 +227,8 @@ _TOL = {
 }
 
 
-def _seed_for(base: int, i_scn: int, i_seed: int) -> int:
-    return int(np.random.SeedSequence([base, i_scn, i_seed]).generate_state(1)[0])
-
-
-def _sem(values: Sequence[float]) -> float:
-    v = np.asarray(values, dtype=float)
-    return float(np.std(v, ddof=1) / np.sqrt(v.size)) if v.size > 1 else float("nan")
-
-
 def _checks_for(scn: Scenario, th: Any, runs: list[dict[str, Any]]) -> list[Check]:
+    """The rows of one scenario: each quantity of ``scn`` and Delta at each of its lags."""
     net = scn.model
     params = net.describe()
     checks = []
@@ -438,26 +244,26 @@ def _checks_for(scn: Scenario, th: Any, runs: list[dict[str, Any]]) -> list[Chec
                     params,
                     float(th.lambda_max),
                     float(np.mean(vals)),
-                    _sem(vals),
+                    sem(vals),
                     n,
                     net.N,
                     finite_size=scn.lyap_rel,
                     order=0.0,
                     floor=0.005,
-                    note=f"{100 * scn.lyap_rel:.0f}% finite-N bias allowed (REFERENCES sec. 1)",
+                    note=f"{100 * scn.lyap_rel:.0f}% finite-N bias allowed (docs/references.md sec. 1)",
                     samples=tuple(vals),
                 )
             )
             continue
         vals = [r[q] for r in runs]
-        c, order, floor, note = _TOL[q]
+        c, order, floor, note = TOLERANCES[q]
         checks.append(
             Check(
                 q,
                 params,
                 float(getattr(th, q)),
                 float(np.mean(vals)),
-                _sem(vals),
+                sem(vals),
                 n,
                 net.N,
                 finite_size=c,
@@ -467,7 +273,7 @@ def _checks_for(scn: Scenario, th: Any, runs: list[dict[str, Any]]) -> list[Chec
                 samples=tuple(vals),
             )
         )
-    c, order, floor, note = _TOL["lag"]
+    c, order, floor, note = TOLERANCES["lag"]
     for lag in scn.lags:
         lags = runs[0]["lags"]
         k = int(np.argmin(np.abs(lags - lag)))
@@ -475,14 +281,14 @@ def _checks_for(scn: Scenario, th: Any, runs: list[dict[str, Any]]) -> list[Chec
         label = f"Delta(lag={lags[k]:g})" if net.discrete else f"Delta(tau={lags[k]:g})"
         th_val = float(np.asarray(th.autocorrelation(np.array([lags[k]])))[0])
         # finite-size allowance on the scale of Delta0: c Delta0 / sqrt(N), not c |Delta(lag)|
-        fs = c * float(th.Delta0) / net.N**order
+        fs = finite_size_term(c, float(th.Delta0), net.N, order)
         checks.append(
             Check(
                 label,
                 params,
                 th_val,
                 float(np.mean(vals)),
-                _sem(vals),
+                sem(vals),
                 n,
                 net.N,
                 floor=floor + fs,
@@ -493,136 +299,55 @@ def _checks_for(scn: Scenario, th: Any, runs: list[dict[str, Any]]) -> list[Chec
     return checks
 
 
-def _map(fn: Callable, tasks: Iterable[tuple], jobs: int) -> list[Any]:
-    tasks = list(tasks)
-    if jobs <= 1:
-        return [fn(*t) for t in tasks]
-    import multiprocessing as mp
-
-    with (
-        single_thread_blas(),
-        ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool,
-    ):
-        futures = [pool.submit(fn, *t) for t in tasks]
-        return [f.result() for f in futures]
-
-
-def run(
-    scenarios: Sequence[Scenario] | None = None,
+def run_rate(
     *,
     quick: bool = False,
-    seeds: int | None = None,
+    seeds: int = 3,
     seed: int = 0,
-    jobs: int | None = None,
-    finite_size: bool = True,
+    jobs: int = 1,
     figures: bool = True,
+    scenarios: Sequence[Scenario] | None = None,
+    finite_size: bool = True,
     progress: Callable[[str], None] | None = None,
-    suites: Sequence[str] | None = None,
-) -> Report:
-    """Run the cross-validation suites and return a :class:`Report`.
+) -> tuple[list[Check], dict[str, Any]]:
+    """The random rate-network suite: DMFT against simulation.
 
     Parameters
     ----------
-    scenarios : sequence of Scenario, optional
-        Rate-network scenarios; defaults to :func:`default_scenarios`.
     quick : bool
-        Smaller networks and shorter runs (about a minute on 2 cores).
-    seeds : int, optional
-        Independent networks per scenario (default 3).
+        Smaller networks and shorter runs (:func:`default_scenarios`).
+    seeds : int
+        Independent networks per scenario (>= 2).
     seed : int
-        Base seed; every simulation seed derives from it (bitwise reproducible).
-    jobs : int, optional
-        Worker processes (default: the number of CPUs, at most 4).
-    finite_size : bool
-        Also run the finite-size scaling study of Delta0.
+        Base seed; every simulation seed derives from it (:func:`rnmf.validate.seed_for`).
+    jobs : int
+        Worker processes (:func:`rnmf.validate.map_tasks`).
     figures : bool
-        Draw the figures (matplotlib, Agg backend).
+        Also draw the figures (:func:`rnmf.plotting.validation_figures`).
+    scenarios : sequence of Scenario, optional
+        Defaults to :func:`default_scenarios`.
+    finite_size : bool
+        Also run :func:`finite_size_scaling` (one more row).
     progress : callable, optional
-        Called with a line of text as work proceeds (e.g. ``print``).
-    suites : sequence of str, optional
-        Which suites to run, any of :data:`SUITES`: ``"rate"`` (random rate
-        networks, DMFT), ``"lif"`` (Brunel LIF networks, :mod:`rnmf.validate_lif`),
-        ``"lowrank"`` (low-rank networks, :mod:`rnmf.validate_lowrank`).  Default:
-        all, or only ``"rate"`` when ``scenarios`` are given.
+        Called with a line of text as work proceeds.
 
-    Notes
-    -----
-    With ``jobs > 1`` the simulations run in spawned processes, so a script that
-    calls this function must guard its entry point with
-    ``if __name__ == "__main__":``.
+    Returns
+    -------
+    checks : list of Check
+        Per scenario the rows of its ``quantities`` (DMFT: Sompolinsky, Crisanti & Sommers
+        1988; Schuecker et al. 2018 with noise; Molgedey et al. 1992 for the map) and of its
+        ``lags``; then the finite-size scaling row.
+    figures : dict of str to Figure
+        Empty when ``figures`` is False.
     """
-    seeds = check_int("seeds", seeds if seeds is not None else 3, minimum=2)
-    seed = check_int("seed", seed, minimum=0)
-    jobs = check_int("jobs", jobs if jobs is not None else min(os.cpu_count() or 1, 4), minimum=1)
-    if suites is None:
-        suites = ("rate",) if scenarios is not None else available_suites()
-    suites = tuple(suites)
-    for name in suites:
-        if name not in SUITES:
-            raise ValueError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
-    say = progress or (lambda s: None)
-    t0 = time.perf_counter()
-    report = Report()
-    if "rate" in suites:
-        _run_rate(
-            report,
-            scenarios,
-            quick=quick,
-            seeds=seeds,
-            seed=seed,
-            jobs=jobs,
-            finite_size=finite_size,
-            figures=figures,
-            say=say,
-        )
-    for name in suites:
-        if name == "rate":
-            continue
-        t1 = time.perf_counter()
-        say(f"{name} suite ...")
-        module = importlib.import_module(f"rnmf.validate_{name}")
-        checks, figs = getattr(module, f"run_{name}")(
-            quick=quick, seeds=seeds, seed=seed, jobs=jobs, figures=figures
-        )
-        report.checks.extend(checks)
-        report.figures.update(figs)
-        say(f"  {name}: {len(checks)} checks in {time.perf_counter() - t1:.1f} s")
-    report.meta = {
-        "rnmf": _version(),
-        "mode": "quick" if quick else "full",
-        "suites": ", ".join(suites),
-        "seeds per scenario": seeds,
-        "base seed": seed,
-        "processes": jobs,
-        "duration": f"{time.perf_counter() - t0:.1f} s",
-    }
-    return report
-
-
-SUITES = ("rate", "lif", "lowrank")
-
-
-def available_suites() -> tuple[str, ...]:
-    """The suites whose modules are installed (all of :data:`SUITES` in a full install)."""
-    return tuple(s for s in SUITES if s == "rate" or importlib.util.find_spec(f"rnmf.validate_{s}"))
-
-
-def _run_rate(
-    report: Report,
-    scenarios: Sequence[Scenario] | None,
-    *,
-    quick: bool,
-    seeds: int,
-    seed: int,
-    jobs: int,
-    finite_size: bool,
-    figures: bool,
-    say: Callable[[str], None],
-) -> None:
-    """The random rate-network suite: DMFT against simulation (adds to ``report``)."""
     from rnmf.theory import dmft
 
+    seeds = check_int("seeds", seeds, minimum=2)
+    seed = check_int("seed", seed, minimum=0)
+    jobs = check_int("jobs", jobs, minimum=1)
+    say = progress or (lambda s: None)
     scenarios = list(default_scenarios(quick) if scenarios is None else scenarios)
+    checks: list[Check] = []
 
     theories = []
     for scn in scenarios:
@@ -636,28 +361,30 @@ def _run_rate(
             tc = float(th.tau_corr) if np.isfinite(th.tau_corr) and th.tau_corr > 0 else 1.0
             max_lags.append(float(min(max(6.0 * tc, 10.0), scn.T / 4)))
     tasks = [
-        (scn, _seed_for(seed, i, k), max_lags[i])
+        (scn, seed_for(seed, i, k), max_lags[i])
         for i, scn in enumerate(scenarios)
         for k in range(seeds)
     ]
     say(f"simulating {len(scenarios)} scenarios x {seeds} seeds on {jobs} process(es) ...")
-    results = _map(_simulate_one, tasks, jobs)
+    results = map_tasks(_simulate_one, tasks, jobs)
     per_scn: list[list[dict[str, Any]]] = []
     for i, (scn, th) in enumerate(zip(scenarios, theories, strict=True)):
         runs = results[i * seeds : (i + 1) * seeds]
         per_scn.append(runs)
-        report.checks.extend(_checks_for(scn, th, runs))
+        checks.extend(_checks_for(scn, th, runs))
         say(f"  {scn.label}: done")
 
     scaling = None
     if finite_size:
         say("finite-size scaling of Delta0 ...")
         scaling = finite_size_scaling(quick=quick, seed=seed, jobs=jobs)
-        report.checks.append(scaling["check"])
+        checks.append(scaling["check"])
+    figs: dict[str, Any] = {}
     if figures:
-        from . import plotting
+        from rnmf import plotting
 
-        report.figures.update(plotting.validation_figures(scenarios, theories, per_scn, scaling))
+        figs = dict(plotting.validation_figures(scenarios, theories, per_scn, scaling))
+    return checks, figs
 
 
 def finite_size_scaling(
@@ -682,7 +409,7 @@ def finite_size_scaling(
     standard deviation for Gaussian data) with a standard error 1.65 times that of
     a Gaussian standard deviation (MAD's efficiency is 37%): below N ~ 500 a few
     networks at g = 2 leave the generic chaotic state (e.g. for a limit cycle), and
-    such outliers would dominate a plain standard deviation (measured sd sqrt(N):
+    such outliers would dominate a plain standard deviation (:func:`rnmf.validate.tolerance.robust_sd`) (measured sd sqrt(N):
     4.97, 2.32, 1.83, 2.46 at N = 250, 500, 1000, 2000; spread sqrt(N) 4.29, 2.46,
     2.75, 2.14 with 16 networks).  Sizes start at N = 400.  Many short runs (16
     networks of 30 tau) estimate the spread better than a few long ones at the same
@@ -699,16 +426,14 @@ def finite_size_scaling(
         Scenario(f"N={n}", replace(base, N=n), T=30.0, burn_in=30.0, quantities=("Delta0",))
         for n in sizes
     ]
-    tasks = [
-        (s, _seed_for(seed + 1000, i, k), 5.0) for i, s in enumerate(scn) for k in range(seeds)
-    ]
-    res = _map(_simulate_one, tasks, jobs)
+    tasks = [(s, seed_for(seed + 1000, i, k), 5.0) for i, s in enumerate(scn) for k in range(seeds)]
+    res = map_tasks(_simulate_one, tasks, jobs)
     sd, sd_err, bias, bias_err = [], [], [], []
     for i in range(len(sizes)):
         gaps = np.array([r["Delta0"] for r in res[i * seeds : (i + 1) * seeds]]) - th.Delta0
-        s_i = 1.4826 * float(np.median(np.abs(gaps - np.median(gaps))))
+        s_i, s_err = robust_sd(gaps)
         sd.append(s_i)
-        sd_err.append(1.65 * s_i / math.sqrt(2 * (seeds - 1)))
+        sd_err.append(s_err)
         bias.append(float(np.mean(gaps)))
         bias_err.append(s_i / math.sqrt(seeds))
     slope, icpt, slope_err = _loglog_fit(sizes, sd, sd_err)
@@ -746,9 +471,3 @@ def _loglog_fit(x: Sequence[float], y: Sequence[float], yerr: Sequence[float]) -
     cov = np.linalg.inv(A.T @ (A * w[:, None]))
     a, b = cov @ (A.T @ (w * ly))
     return float(a), float(b), float(math.sqrt(cov[0, 0]))
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__

@@ -1,0 +1,23 @@
+"""Network descriptions shared by the theory and the simulator (``rnmf.models``).
+
+A model is a frozen dataclass validated in ``__post_init__``.  The same object
+goes to ``rnmf.theory`` (which takes N -> infinity unless a finite-size
+correction is asked for) and to ``rnmf.sim`` (which samples one network of N
+units from it).  Sweeps use :func:`dataclasses.replace`.
+
+One file per model family:
+
+* :mod:`rnmf.models.rate` -- :class:`RateNetwork`, the random rate network;
+* :mod:`rnmf.models.lowrank` -- :class:`LowRankNetwork`, low-rank plus random couplings;
+* :mod:`rnmf.models.lif` -- :class:`LIFNetwork`, sparse LIF populations.
+
+Argument checks shared by all models live in :mod:`rnmf._checks`.
+"""
+
+from rnmf.transfer import Transfer
+
+from .lif import LIFNetwork
+from .lowrank import LowRankNetwork
+from .rate import RateNetwork
+
+__all__ = ["LIFNetwork", "LowRankNetwork", "RateNetwork", "Transfer"]

@@ -1,0 +1,395 @@
+r"""Stationary DMFT over parameter grids and the transition to chaos.
+
+:func:`solve_grid` evaluates the main state over broadcast parameter arrays (vectorised for
+odd phi without mean input: SCS 1988 eq. 7 with the noise kink of Schuecker, Goedeke &
+Helias 2018, PRX 8:041029, eq. 7), :func:`transition` locates the zero crossing of the
+largest Lyapunov exponent (SCS 1988 eq. 10) in one parameter and :func:`transition_curve`
+traces it along a second one (Schuecker et al. 2018 Fig. 2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from scipy import optimize
+
+from rnmf.models import RateNetwork
+
+from ..gaussian import expect, nodes
+from ._common import Stats, illinois
+from .lyapunov import lyapunov_odd
+from .states import _check_net
+from .stationary import solve
+
+__all__ = ["solve_grid", "transition", "transition_curve"]
+
+
+def transition(
+    net: RateNetwork,
+    *,
+    param: str = "g",
+    bracket: tuple[float, float] | None = None,
+    xtol: float = 1e-7,
+) -> float:
+    r"""Critical value of a model field where :math:`\lambda_{max}` of the main state crosses zero.
+
+    Without noise and input this is :math:`g_c = 1/\phi'(0)` (SCS 1988); with white
+    noise it lies above the local-stability line (Schuecker et al. 2018 Fig. 2).
+
+    Parameters
+    ----------
+    net : RateNetwork
+        Template network; ``param`` is varied with :func:`dataclasses.replace`.
+    param : str
+        A float field of :class:`RateNetwork` (``"g"``, ``"sigma_noise"``, ``"I0"``, ...).
+    bracket : (float, float), optional
+        Interval with a sign change of lambda_max; default: scanned.
+    xtol : float
+        Absolute tolerance of the critical value.
+    """
+    _check_net(net)
+    fields = ("g", "J0", "I0", "sigma_I", "sigma_noise")
+    if param not in fields:
+        raise ValueError(f"param must be one of {fields}, got {param!r}")
+
+    def lam(v: float) -> float:
+        r = solve(replace(net, **{param: float(v)}), raise_on_failure=False)
+        return r.lambda_max
+
+    if bracket is None:
+        lo_default = 0.0 if param in ("sigma_I", "sigma_noise") else 0.05
+        values = np.concatenate([[lo_default], np.geomspace(0.1, 10.0, 25)])
+        if param in ("I0", "J0"):
+            values = np.linspace(-5.0, 5.0, 41)
+        lams = [lam(v) for v in values]
+        bracket = None
+        for i in range(len(values)):
+            if lams[i] == 0.0:
+                return float(values[i])
+        for i in range(len(values) - 1):
+            if np.isfinite(lams[i]) and np.isfinite(lams[i + 1]) and lams[i] * lams[i + 1] < 0:
+                bracket = (float(values[i]), float(values[i + 1]))
+                break
+        if bracket is None:
+            raise ValueError(
+                f"lambda_max does not change sign for {param} in [{values[0]:g}, {values[-1]:g}]; "
+                "pass bracket=(lo, hi)"
+            )
+    lo, hi = (float(b) for b in bracket)
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"bracket must be two finite numbers lo < hi, got {bracket!r}")
+    flo, fhi = lam(lo), lam(hi)
+    if flo == 0.0 or fhi == 0.0:
+        return lo if flo == 0.0 else hi
+    if not flo * fhi < 0:
+        raise ValueError(
+            f"lambda_max has the same sign at both ends of bracket {bracket} "
+            f"({flo:.3g}, {fhi:.3g}); pass a bracket around the transition"
+        )
+    return float(optimize.brentq(lam, lo, hi, xtol=xtol))
+
+
+def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> dict[str, np.ndarray]:
+    r"""Main stationary DMFT state over broadcast parameter arrays (phase diagrams).
+
+    Fast path, no Python loop per point: continuous time, odd ``phi`` (tanh, erf) and
+    ``J0 = I0 = sigma_I = 0``.  Then :math:`\mu = 0`, the fluctuating state comes to rest
+    on :math:`\Delta_\infty = 0` and the energy equation involves one-dimensional averages
+    only (SCS 1988 eq. 7 with the noise kink of Schuecker et al. 2018 eq. 7),
+
+    .. math:: \sigma^4/8 - \Delta_0^2/2 + g^2\big(\langle\Phi^2\rangle - \langle\Phi\rangle^2\big)_{\Delta_0} = 0,
+
+    solved for all points at once by vectorised regula falsi (Illinois).  Without noise and
+    for :math:`g\phi'(0) \le 1` the main state is quiet.  With ``lyapunov=True`` the largest
+    Lyapunov exponent of every fluctuating state comes from
+    :func:`rnmf.theory.dmft.lyapunov.lyapunov_odd` (the Schroedinger problem of SCS 1988
+    eq. 10, all points at once; within ~3e-7 of :func:`solve`; 100 x 100 points in ~5 s on
+    two cores, plus ~2 s once per process for the tanh table).  Every other network calls
+    :func:`solve` per point (~0.1-0.3 s each).
+
+    Parameters
+    ----------
+    net : RateNetwork
+        Template; each keyword array replaces the field of that name.
+    lyapunov : bool
+        Also compute lambda_max and label noisy states by its sign.
+    **arrays
+        Fields ``g, J0, I0, sigma_I, sigma_noise`` as arrays, broadcast together.
+
+    Returns
+    -------
+    dict
+        ``mu, Delta0, Delta_inf, chi, lambda_max`` (float arrays, ``lambda_max`` NaN when
+        not computed for fluctuating states) and ``regime`` (object array of str) with the
+        broadcast shape.  On the fast path without ``lyapunov`` a noisy state with
+        ``chi >= 1`` is labelled ``"unresolved"``: chaos needs ``lambda_max > 0``, which lies
+        above ``chi = 1`` (Schuecker et al. 2018 Fig. 2); with ``chi < 1`` it is ``"noise-driven"``.
+        With ``lyapunov=True`` the labels are ``"quiet"``, ``"chaotic"`` (``lambda_max > 0``)
+        and ``"noise-driven"`` (noise, ``lambda_max <= 0``), as in :func:`solve`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnmf.models import RateNetwork
+    >>> G, S = np.meshgrid(np.linspace(0.5, 3, 100), np.linspace(0, 2, 100))
+    >>> out = solve_grid(RateNetwork(N=1000, g=1.0), g=G, sigma_noise=S)
+    >>> out["Delta0"].shape
+    (100, 100)
+    """
+    _check_net(net)
+    allowed = ("g", "J0", "I0", "sigma_I", "sigma_noise")
+    if not arrays:
+        raise ValueError(
+            "solve_grid needs at least one parameter array, e.g. g=np.linspace(0, 3, 100)"
+        )
+    vals = {}
+    for k, v in arrays.items():
+        if k not in allowed:
+            raise ValueError(f"solve_grid varies the fields {allowed}; got {k!r}")
+        try:
+            a = np.asarray(v, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{k} must be a real array: {exc}") from exc
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{k} contains NaN or infinite entries; pass finite values")
+        if k in ("g", "sigma_I", "sigma_noise") and np.any(a < 0):
+            raise ValueError(f"{k} must be >= 0, got min {a.min():g}")
+        vals[k] = a
+    try:
+        bvals = dict(zip(vals, np.broadcast_arrays(*vals.values()), strict=True))
+    except ValueError as exc:
+        shapes = {k: v.shape for k, v in vals.items()}
+        raise ValueError(f"parameter arrays do not broadcast: {shapes}") from exc
+    shape = next(iter(bvals.values())).shape
+    full = {k: np.broadcast_to(np.asarray(getattr(net, k), float), shape) for k in allowed}
+    full.update(bvals)
+    out = {
+        "mu": np.zeros(shape),
+        "Delta0": np.full(shape, np.nan),
+        "Delta_inf": np.full(shape, np.nan),
+        "chi": np.full(shape, np.nan),
+        "lambda_max": np.full(shape, np.nan),
+        "regime": np.full(shape, "", dtype=object),
+    }
+    if _fast_family(net, full):
+        _grid_odd(
+            net, np.array(full["g"], float), np.array(full["sigma_noise"], float), out, lyapunov
+        )
+        return out
+    for idx in np.ndindex(shape):
+        r = solve(
+            replace(net, **{k: float(full[k][idx]) for k in allowed}),
+            lyapunov=lyapunov,
+            raise_on_failure=False,
+        )
+        for k in ("mu", "Delta0", "Delta_inf", "chi", "lambda_max"):
+            out[k][idx] = getattr(r, k)
+        out["regime"][idx] = r.regime
+    return out
+
+
+def _fast_family(net: RateNetwork, full: dict) -> bool:
+    """Odd phi (tanh, erf) in continuous time without mean coupling or input: mu = Delta_inf = 0."""
+    return (
+        net.phi.kind in ("tanh", "erf")
+        and not net.discrete
+        and not np.any(full["J0"])
+        and not np.any(full["I0"])
+        and not np.any(full["sigma_I"])
+    )
+
+
+def _odd_delta0(net: RateNetwork, g: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Delta0 of the fluctuating state (1-D arrays g, s) and whether it exists."""
+    g2 = g**2
+
+    def R(D: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        # <Phi^2> - <Phi>^2 from one evaluation of Phi on the nodes
+        z, w = nodes(None, dmax=float(D.max()))
+        P = net.phi.primitive(np.sqrt(D)[:, None] * z)
+        m1 = P @ w
+        return s[sel] ** 4 / 8.0 - 0.5 * D * D + g2[sel] * ((P * P) @ w - m1 * m1)
+
+    # |phi| <= 1: Delta0 <= g^2 + sigma^2/2 (see _dmax)
+    hi = 1.02 * (g2 + s**2 / 2.0) + 1e-6
+    lo = 1e-12 * hi
+    allp = np.arange(g2.size)
+    flo, fhi = R(lo, allp), R(hi, allp)
+    has = (flo > 0) & (fhi < 0)
+    idx = np.nonzero(has)[0]
+    D0 = np.zeros(g2.size)
+    if idx.size:
+        D0[idx] = illinois(lambda D, sel: R(D, idx[sel]), lo[idx], hi[idx], flo[idx], fhi[idx])
+    return D0, has
+
+
+def _odd_lambda(
+    net: RateNetwork, g: np.ndarray, s: np.ndarray, h: float = 0.1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """lambda_max, Delta0 and the fluctuating mask of the main state (fast family, 1-D arrays)."""
+    D0, has = _odd_delta0(net, g, s)
+    slope0 = float(net.phi.derivative(0.0))
+    lam = np.sqrt(g**2) * abs(slope0) - 1.0
+    if np.any(has):
+        # the potential sharpens near tau = 0 as Delta0 grows: halve the step beyond 16
+        hh = h if float(D0[has].max()) <= 16.0 else 0.5 * h
+        lam[has] = lyapunov_odd(net.phi.kind, g[has], s[has], D0[has], h=hh)
+    return lam, D0, has
+
+
+def _grid_odd(
+    net: RateNetwork, g: np.ndarray, sig: np.ndarray, out: dict, lyapunov: bool = False
+) -> None:
+    """Vectorised energy equation for odd phi without mean input (mu = Delta_inf = 0)."""
+    st = Stats(net)
+    g2 = g.ravel() ** 2
+    s = sig.ravel()
+    slope0 = float(net.phi.derivative(0.0))
+    if lyapunov:
+        lam, D0, has = _odd_lambda(net, g.ravel(), s)
+    else:
+        D0, has = _odd_delta0(net, g.ravel(), s)
+        lam = np.where(has, np.nan, np.sqrt(g2) * abs(slope0) - 1.0)
+    chi = np.where(has, g2 * expect(st.dphi2, 0.0, D0), g2 * slope0**2)
+    if lyapunov:
+        noisy = np.where(lam > 0.0, "chaotic", "noise-driven")
+    else:
+        noisy = np.where(chi < 1.0, "noise-driven", "unresolved")
+    regime = np.where(has, np.where(s > 0, noisy, "chaotic"), "quiet")
+    shape = g.shape
+    out["Delta0"][...] = D0.reshape(shape)
+    out["Delta_inf"][...] = 0.0
+    out["chi"][...] = chi.reshape(shape)
+    out["lambda_max"][...] = lam.reshape(shape)
+    out["regime"][...] = regime.astype(object).reshape(shape)
+
+
+def transition_curve(
+    net: RateNetwork,
+    *,
+    param: str = "g",
+    along: str = "sigma_noise",
+    values: Any,
+    bracket: tuple[float, float] | None = None,
+    xtol: float = 1e-7,
+) -> np.ndarray:
+    r"""Critical value of ``param`` (where :math:`\lambda_{max}` crosses zero) for each value of ``along``.
+
+    The phase boundary of :func:`transition` as a curve, e.g. :math:`g_c(\sigma)` of the
+    transition to chaos with white noise (Schuecker, Goedeke & Helias 2018, PRX 8:041029,
+    Fig. 2).  Fast path (odd ``phi`` tanh/erf, continuous time, ``J0 = I0 = sigma_I = 0``,
+    ``param`` and ``along`` the fields ``"g"`` and ``"sigma_noise"``): all values at once, by
+    vectorised Illinois regula falsi on :math:`\lambda_{max}` from
+    :func:`rnmf.theory.dmft.lyapunov.lyapunov_odd` (agrees with :func:`transition` to ~1e-6).
+    Otherwise :func:`transition` is called per value.
+
+    Parameters
+    ----------
+    net : RateNetwork
+        Template network.
+    param : str
+        The field that crosses the transition (a float field, as in :func:`transition`).
+    along : str
+        The field that parametrises the curve (another float field).
+    values : array_like
+        Values of ``along`` (1-D, finite; >= 0 for ``g``, ``sigma_I``, ``sigma_noise``).
+    bracket : (float, float), optional
+        Interval of ``param`` with a sign change of lambda_max for every value; default:
+        scanned per value as in :func:`transition`.
+    xtol : float
+        Absolute tolerance of the critical values (> 0).
+
+    Returns
+    -------
+    ndarray
+        The critical ``param`` per value; NaN where lambda_max does not change sign in the
+        scanned range or the bracket.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnmf.models import RateNetwork
+    >>> gc = transition_curve(RateNetwork(N=1000, g=1.0), values=np.array([0.0, 1.0]))
+    >>> bool(abs(gc[0] - 1.0) < 1e-6 and gc[1] > 1.5)
+    True
+    """
+    _check_net(net)
+    fields = ("g", "J0", "I0", "sigma_I", "sigma_noise")
+    if param not in fields or along not in fields:
+        raise ValueError(f"param and along must be fields among {fields}, got {param!r}, {along!r}")
+    if param == along:
+        raise ValueError(f"param and along must differ, got {param!r} twice")
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"values must be a real 1-D array: {exc}") from exc
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D array, got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("values contain NaN or infinite entries; pass finite values")
+    if along in ("g", "sigma_I", "sigma_noise") and np.any(v < 0):
+        raise ValueError(f"{along} must be >= 0, got min {v.min():g}")
+    if not (isinstance(xtol, float | int) and math.isfinite(xtol) and xtol > 0):
+        raise ValueError(f"xtol must be a positive tolerance, got {xtol!r}")
+    if bracket is not None:
+        lo, hi = (float(b) for b in bracket)
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"bracket must be two finite numbers lo < hi, got {bracket!r}")
+    full = {k: np.asarray(getattr(net, k), float) for k in fields}
+    if not (_fast_family(net, full) and {param, along} == {"g", "sigma_noise"}):
+        out = np.full(v.size, np.nan)
+        for i, x in enumerate(v):
+            try:
+                out[i] = transition(
+                    replace(net, **{along: float(x)}), param=param, bracket=bracket, xtol=xtol
+                )
+            except ValueError:
+                out[i] = math.nan  # no sign change for this value
+        return out
+
+    def lam(p: np.ndarray, a: np.ndarray) -> np.ndarray:
+        g, s = (p, a) if param == "g" else (a, p)
+        return _odd_lambda(net, g, s, h=0.05)[0]
+
+    n = v.size
+    if bracket is None:
+        lo_default = 0.0 if param == "sigma_noise" else 0.05
+        scan = np.concatenate([[lo_default], np.geomspace(0.1, 10.0, 25)])
+    else:
+        scan = np.array([lo, hi])
+    out = np.full(n, np.nan)
+    a = np.full(n, np.nan)
+    b = np.full(n, np.nan)
+    fa = np.full(n, np.nan)
+    fb = np.full(n, np.nan)
+    # scan in two blocks (the second, large values, only for rows without a sign change yet)
+    cut = min(scan.size, 19)
+    todo = np.arange(n)
+    for cols in (np.arange(cut), np.arange(max(cut - 1, 0), scan.size)):
+        if todo.size == 0 or cols.size < 2:
+            continue
+        sc = scan[cols]
+        Pm = np.broadcast_to(sc, (todo.size, sc.size))
+        L = lam(Pm.ravel(), np.repeat(v[todo], sc.size)).reshape(todo.size, sc.size)
+        left = []
+        for r, i in enumerate(todo):
+            z = np.nonzero(L[r] == 0.0)[0]
+            ch = np.nonzero(L[r, :-1] * L[r, 1:] < 0)[0]
+            if z.size and (not ch.size or z[0] <= ch[0]):
+                out[i] = sc[z[0]]
+            elif ch.size:
+                j = ch[0]
+                a[i], b[i], fa[i], fb[i] = sc[j], sc[j + 1], L[r, j], L[r, j + 1]
+            else:
+                left.append(i)
+        todo = np.array(left, dtype=int)
+    idx = np.nonzero(np.isfinite(a))[0]
+    if idx.size:
+        rel = 0.1 * xtol / (1.0 + float(np.max(b[idx])))
+        out[idx] = illinois(
+            lambda x, sel: lam(x, v[idx[sel]]), a[idx], b[idx], fa[idx], fb[idx], xtol=rel
+        )
+    return out

@@ -1,0 +1,305 @@
+r"""All stationary mean-field states of a low-rank network: :class:`LowRankState` and :func:`solve`.
+
+Static states (Mastrogiuseppe & Ostojic 2018, Neuron 99:609, STAR Methods, stationary
+solutions) and chaotic states (ibid., chaotic solutions; Beiran et al. 2021, Neural Comput
+33:1572, Sec. 2.2 for mixtures), each with its stability.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from rnmf.models import LowRankNetwork
+from rnmf.results import ConvergenceError, Result, Status, finish
+
+from ._load import _check_lr, _Load
+from .chaotic import (
+    _chaos_closure,
+    _chaos_jacobian,
+    _chaos_rank_one_all,
+    _chaos_rank_r_all,
+    _chaotic_closure_vec,
+    _mix,
+)
+from .static import (
+    _kappa_bound,
+    _kappa_map,
+    _quiet_candidates,
+    _static_rank_one,
+    _static_rank_r,
+    linear_stability,
+)
+
+__all__ = ["LowRankState", "solve"]
+
+
+# ----------------------------------------------------------------------------------------
+# results
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True, repr=False)
+class LowRankState(Result):
+    r"""One stationary mean-field state of a low-rank network.
+
+    Attributes
+    ----------
+    kappa : ndarray (R,)
+        Latent variables :math:`\kappa_r = \langle n_r\phi(x)\rangle` (M&O STAR Methods, mean-field equations).
+    mu : float
+        Mean of x over all units.
+    Delta0 : float
+        Variance of x over units (and time): :math:`\Delta_0` (M&O STAR Methods, mean-field equations).
+    Delta_inf : float
+        Variance of the time-averaged x over units (:math:`=\Delta_0` at a fixed point).
+    Delta_eta : float
+        Equal-time variance of the random-bulk field :math:`\eta` (0 for g = 0).
+    regime : str
+        ``"quiet"`` (x = 0 for all units), ``"static"`` (fixed point) or ``"chaotic"``.
+    stable : bool
+        Fixed points: bulk radius < 1 and every outlier has real part < 1.  Chaotic
+        states: the kappa mode is stable, i.e. the slope of the chaotic kappa map is < 1
+        (rank R: every eigenvalue of :math:`dF_r/d\kappa_s` has real part < 1; adiabatic
+        approximation; M&O Fig. 2 discussion of the bistable chaotic phase).
+    bulk_radius : float
+        :math:`g\sqrt{\langle\phi'^2\rangle}` (NaN for chaotic states).
+    outliers : ndarray of complex
+        Eigenvalues of the linearised connectivity outside the bulk (Jacobian
+        eigenvalues are ``(outliers - 1) / tau``); empty for chaotic states.
+    kappa_slope : float
+        Chaotic states: :math:`dF/d\kappa` of the chaotic kappa map (rank one), the largest
+        real part of the eigenvalues of the Jacobian :math:`dF_r/d\kappa_s` (rank R).
+    mu_p, Delta0_p : ndarray (P,)
+        Mean and variance of x within each population (chaotic: :math:`S_p + \Delta_0`).
+    Delta_inf_p : ndarray (P,)
+        Variance of the time-averaged x within each population (chaotic:
+        :math:`S_p + \Delta_\infty`; equal to ``Delta0_p`` at a fixed point).
+    dmft : DMFTResult, MixtureChaos or None
+        The DMFT solution behind a chaotic state (``autocorrelation(lags)`` etc.): a
+        :class:`rnmf.theory.dmft.DMFTResult` for one population, a
+        :class:`rnmf.theory.dmft.mixture.MixtureChaos` for a mixture.
+    solutions : tuple of LowRankState
+        Every state found (on the main result).
+    """
+
+    kappa: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    mu: float = math.nan
+    Delta0: float = math.nan
+    Delta_inf: float = math.nan
+    Delta_eta: float = math.nan
+    regime: str = ""
+    stable: bool = False
+    bulk_radius: float = math.nan
+    outliers: np.ndarray = field(default_factory=lambda: np.zeros(0, complex))
+    kappa_slope: float = math.nan
+    mu_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    Delta0_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    Delta_inf_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    dmft: Any = field(default=None, compare=False)
+    solutions: tuple = ()
+
+    def _repr_rows(self) -> list[tuple[str, str]]:
+        rows = [r for r in super()._repr_rows() if r[0] not in ("solutions", "dmft")]
+        if self.solutions:
+            desc = "; ".join(
+                f"{s.regime}(kappa={np.array2string(s.kappa, precision=4)}, "
+                f"{'stable' if s.stable else 'unstable'})"
+                for s in self.solutions
+            )
+            rows.append(("solutions", f"{len(self.solutions)}: {desc}"))
+        return rows
+
+
+def _state_from_static(L: _Load, kappa: np.ndarray, d_eta: float, options: dict) -> LowRankState:
+    net = L.net
+    F, _, mu, D0, e = _kappa_map(L, kappa[None], np.array([d_eta]))
+    mu_p, D0_p = mu[0], D0[0]
+    mu_tot = float(L.w @ mu_p)
+    var_tot = float(L.w @ (D0_p + mu_p**2) - mu_tot**2)
+    bulk, _, out = linear_stability(net, kappa, d_eta)
+    resid = float(np.max(np.abs(F[0] - kappa)))
+    if L.g2 > 0:
+        resid = max(resid, abs(L.g2 * float(e["phi2"][0] @ L.w) - d_eta))
+    stable = bool(bulk < 1.0 and (out.size == 0 or np.max(out.real) < 1.0))
+    quiet = d_eta == 0.0 and np.all(kappa == 0.0) and var_tot == 0.0 and np.all(L.tr(mu_p) == 0.0)
+    return LowRankState(
+        model=net,
+        method="static mean field (M&O 2018 STAR Methods)",
+        options=options,
+        residual=resid,
+        kappa=np.array(kappa, float),
+        mu=mu_tot,
+        Delta0=max(var_tot, 0.0),
+        Delta_inf=max(var_tot, 0.0),
+        Delta_eta=float(d_eta),
+        regime="quiet" if quiet else "static",
+        stable=stable,
+        bulk_radius=bulk,
+        outliers=out,
+        mu_p=np.array(mu_p),
+        Delta0_p=np.array(D0_p),
+        Delta_inf_p=np.array(D0_p),
+    )
+
+
+def _chaotic_state(L: _Load, k: np.ndarray, options: dict, tol: float) -> LowRankState | None:
+    """Build a chaotic LowRankState at a root kappa of the chaotic closure."""
+    from ..dmft import mixture
+
+    net = L.net
+    mx = _mix(L)
+    B = _kappa_bound(L)
+    F, D0a, Dia = _chaos_closure(L, k[None], mx)
+    if not np.isfinite(D0a[0]):
+        return None
+    D0, Dinf = float(D0a[0]), float(Dia[0])
+    mu, S, _ = L.stats(k[None])
+    mu_p, S_p = mu[0], S[0]
+    Jac = _chaos_jacobian(L, k, 1e-5 * B, mx)
+    if L.R == 1:
+        slope = float(Jac[0, 0]) if np.isfinite(Jac[0, 0]) else math.nan
+    else:
+        slope = float(np.max(np.linalg.eigvals(Jac).real)) if np.all(np.isfinite(Jac)) else math.nan
+    if L.P == 1:
+        _, sol = _chaotic_closure_vec(L, k, tol)  # the one-population DMFTResult (autocorrelation)
+    else:
+        sol = mixture.solve_mixture(net.g, L.tr, L.w, mu_p, S_p)
+    m_tot = float(L.w @ mu_p)
+    spread = float(L.w @ (mu_p - m_tot) ** 2)
+    return LowRankState(
+        model=net,
+        method=(
+            "mixture DMFT with quenched input (M&O 2018 STAR Methods; Beiran et al. 2021 "
+            "Sec. 2.2) + kappa closure"
+        ),
+        options=options,
+        residual=float(np.max(np.abs(F[0] - k))),
+        kappa=np.array(k, float),
+        mu=m_tot,
+        Delta0=float(L.w @ S_p) + D0 + spread,
+        Delta_inf=float(L.w @ S_p) + Dinf + spread,
+        Delta_eta=D0,
+        regime="chaotic",
+        stable=bool(slope < 1.0),
+        kappa_slope=slope,
+        mu_p=np.array(mu_p),
+        Delta0_p=S_p + D0,
+        Delta_inf_p=S_p + Dinf,
+        dmft=sol,
+    )
+
+
+def solve(
+    net: LowRankNetwork,
+    *,
+    chaotic: bool = True,
+    tol: float = 1e-10,
+    n_scan: int = 400,
+    n_starts: int = 32,
+    raise_on_failure: bool = True,
+) -> LowRankState:
+    r"""All stationary mean-field states of a low-rank network, each with its stability.
+
+    Static states solve (M&O 2018 STAR Methods, stationary solutions; Beiran et al. 2021, Sec. 2.2)
+
+    .. math:: \kappa_r = \sum_p\alpha_p\big[\bar n_{r,p}\langle\phi\rangle_p
+              + \mathrm{Cov}_p(n_r,x)\langle\phi'\rangle_p\big],\quad
+              \Delta_\eta = g^2\sum_p\alpha_p\langle\phi^2\rangle_p,\quad
+              \Delta_{0,p} = v^T\Sigma_p v + \Delta_\eta,
+
+    found for rank one by a scan of kappa over its whole range :math:`|\kappa| \le
+    \sqrt{\langle n^2\rangle}` (bounded phi; all roots, bistable pairs included) and for
+    rank R >= 2 by Newton from many starting points.  Chaotic states (g > 0, any P and R)
+    solve the mixture DMFT with per-population quenched means :math:`\mu_p` and variances
+    :math:`S_p` and one shared dynamic field (module docstring, :mod:`rnmf.theory.dmft.mixture`;
+    M&O 2018 STAR Methods, chaotic solutions, for P = 1; Beiran et al. 2021 Sec. 2.2 for the
+    populations) closed by the same kappa equation.
+
+    Parameters
+    ----------
+    net : LowRankNetwork
+    chaotic : bool
+        Also search chaotic states (each kappa evaluation solves the mixture DMFT, ~5-15 ms,
+        vectorised over many kappa).  Rank one: a scan of ``max(24, n_scan // 16)``
+        points per sign over :math:`|\kappa| \le B` (plus kappa = 0) for sign changes of
+        :math:`F_c(\kappa) - \kappa`, each polished by Brent (all roots whose neighbours
+        on the scan have a chaotic solution).  Rank R >= 2: damped Newton from kappa = 0,
+        from every static state whose bulk radius exceeds 1 and from ``n_starts``
+        scrambled Sobol points in the box :math:`|\kappa_r| \le B`, deduplicated (and
+        mirrored for odd phi without inputs); cost ~``(R + 2) n_starts n_iter`` closure
+        rows, ~5-10 s for R = 2 and 32 starts (about twice that for 64).
+    tol : float
+        Tolerance of the DMFT solves (relative, in (0, 1e-3)).
+    n_scan : int
+        Scan points for rank one (>= 20).
+    n_starts : int
+        Quasi-random starts of the rank R >= 2 chaotic search (>= 0).
+    raise_on_failure : bool
+        Raise :class:`rnmf.results.ConvergenceError` if no state is found.
+
+    Returns
+    -------
+    LowRankState
+        The main state (stable first, chaotic before static, larger kappa_1 first),
+        with ``solutions`` holding every state.
+
+    Examples
+    --------
+    >>> net = LowRankNetwork.rank_one(N=1000, g=1.0, M_m=1.1, M_n=2.0, S_m=1.0)
+    >>> round(float(solve(net, chaotic=False).kappa[0]), 8)
+    1.08785127
+    """
+    net = _check_lr(net)
+    if not (isinstance(tol, float | int) and 0 < tol < 1e-3):
+        raise ValueError(f"tol must be a relative tolerance in (0, 1e-3), got {tol!r}")
+    if isinstance(n_scan, bool) or not isinstance(n_scan, int) or n_scan < 20:
+        raise ValueError(f"n_scan must be an integer >= 20, got {n_scan!r}")
+    if isinstance(n_starts, bool) or not isinstance(n_starts, int) or n_starts < 0:
+        raise ValueError(f"n_starts must be an integer >= 0, got {n_starts!r}")
+    L = _Load(net)
+    options = {"chaotic": chaotic, "tol": tol, "n_scan": n_scan, "n_starts": n_starts}
+    raw = _quiet_candidates(L)
+    raw += _static_rank_one(L, tol, n_scan) if L.R == 1 else _static_rank_r(L, tol, 40)
+    states = []
+    for k, d in raw:
+        if any(
+            np.allclose(k, s.kappa, rtol=1e-8, atol=1e-10)
+            and abs(d - s.Delta_eta) <= 1e-8 * (1 + d)
+            for s in states
+        ):
+            continue
+        states.append(_state_from_static(L, k, d, options))
+    if chaotic and net.g > 0:
+        sym = bool(L.tr.odd and L.K == 0)
+        if L.R == 1:
+            found = _chaos_rank_one_all(L, max(24, n_scan // 16), sym)
+        else:
+            # every static state unstable through its bulk, plus the quasi-random starts
+            extra = [s.kappa for s in states if s.bulk_radius > 1.0]
+            found, _cost = _chaos_rank_r_all(L, extra, n_starts, sym)
+        for k in found:
+            st = _chaotic_state(L, k, options, tol)
+            if st is not None:
+                states.append(st)
+    if not states:
+        empty = LowRankState(
+            model=net,
+            method="static mean field",
+            options=options,
+            converged=False,
+            status=Status.NO_SOLUTION,
+            residual=math.inf,
+        )
+        if raise_on_failure:
+            raise ConvergenceError(
+                "no stationary low-rank mean-field state found (unbounded phi: the activity may "
+                "diverge; reduce g or the structure strength)",
+                empty,
+            )
+        return empty
+    rank = {"chaotic": 0, "static": 1, "quiet": 2}
+    states.sort(key=lambda s: (not s.stable, rank[s.regime], -float(s.kappa[0])))
+    sols = tuple(states)
+    return finish(replace(states[0], solutions=sols), raise_on_failure)
