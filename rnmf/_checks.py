@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
 def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
@@ -66,22 +69,41 @@ def check_probability(name: str, value: Any) -> float:
     return v
 
 
-def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise unless it is an integer >= ``minimum``."""
+def check_int(
+    name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer in [``minimum``, ``maximum``].
+
+    A float with an integral value (``3.0``) is accepted; ``True``/``False``, strings,
+    NaN, infinities and values beyond ``maximum`` (by default the int64 range, which every
+    size and count in rnmf must fit) are refused with a message naming ``name``.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if _is_real(value) and float(value).is_integer():
+        if _is_real(value) and np.isfinite(float(value)) and float(value).is_integer():
             value = int(value)
         else:
             raise ValueError(f"{name} must be an integer, got {value!r}")
     v = int(value)
     if minimum is not None and v < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {v}")
+    limit = _INT64_MAX if maximum is None else maximum
+    if v > limit:
+        shown = str(v) if len(str(v)) < 25 else f"{float(v):.3g}"
+        raise ValueError(f"{name} must be an integer <= {limit}, got {shown}")
     return v
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise listing them."""
-    if value not in choices:
+    """Return ``value`` if it is one of ``choices``, else raise listing them.
+
+    Only a value of the choices' own type can match: an array, a list or a number given
+    where a name is expected is refused with the list of names (never compared element
+    by element).
+    """
+    ok = not isinstance(value, np.ndarray) and any(
+        isinstance(value, type(c)) and value == c for c in choices
+    )
+    if not ok:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
 
@@ -96,8 +118,21 @@ def check_array(
 ) -> np.ndarray:
     """Return ``value`` as a contiguous array, checking its shape and finiteness.
 
-    ``shape`` may contain ``None`` for a free dimension.
+    ``shape`` may contain ``None`` for a free dimension.  Complex input is refused for a
+    real ``dtype`` (never silently cast to its real part), and so are values that cannot
+    be converted; the message names ``name``.
     """
+    want_kind = np.dtype(dtype).kind
+    if want_kind in "fiub":
+        try:
+            is_complex = np.iscomplexobj(value)
+        except Exception:  # noqa: BLE001 - objects numpy cannot inspect: converted below
+            is_complex = False
+        if is_complex:
+            raise ValueError(
+                f"{name} must be real, got complex values; pass the real part explicitly "
+                "(e.g. x.real) if that is what you mean"
+            )
     try:
         arr = np.ascontiguousarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:

@@ -2,20 +2,57 @@
 
 ``rnmf validate`` runs the theory-vs-simulation suite, prints the table, writes
 the report (markdown and figures) and exits with status 1 if a check fails.
+``rnmf phase MODEL`` computes a phase diagram (:mod:`rnmf.phase._cli`).
+
+Every argument is checked before any work starts; a bad one prints
+``rnmf: error: ...`` naming the flag and exits with status 2, without a traceback
+(set the environment variable ``RNMF_TRACEBACK=1`` to see one).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
 
 __all__ = ["main"]
 
 
+def _check_validate_args(args: argparse.Namespace) -> list[str] | None:
+    """Every argument of ``rnmf validate`` checked before any work; returns the suites."""
+    from pathlib import Path
+
+    from .phase._cli import CLIError, _check_writable_folder
+    from .validate.suites import SUITES
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CLIError(
+            f"--out {out} is a file; the report is a folder (report.md and figures): "
+            "give a folder name"
+        )
+    _check_writable_folder("--out", out)
+    for flag, value, least in (("--seeds", args.seeds, 1), ("--jobs", args.jobs, 1)):
+        if value is not None and value < least:
+            raise CLIError(f"{flag} must be an integer >= {least}, got {value}")
+    if args.seed < 0:
+        raise CLIError(f"--seed must be an integer >= 0, got {args.seed}")
+    if not args.suite:
+        return None
+    suites = [x.strip() for x in args.suite.split(",")]
+    bad = [x for x in suites if x not in SUITES]
+    if bad or not all(suites):
+        raise CLIError(
+            f"--suite {args.suite}: unknown suite {', '.join(map(repr, bad)) or repr('')}; "
+            f"choose from {', '.join(SUITES)}"
+        )
+    return suites
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
+    suites = _check_validate_args(args)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -24,7 +61,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
 
     def say(line: str) -> None:
-        print(f"[{time.perf_counter() - t0:6.1f} s] {line}", file=sys.stderr, flush=True)
+        if not args.no_progress:
+            print(f"[{time.perf_counter() - t0:6.1f} s] {line}", file=sys.stderr, flush=True)
 
     report = validate.run(
         quick=args.quick,
@@ -34,7 +72,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         finite_size=not args.no_scaling,
         figures=not args.no_figures,
         progress=say,
-        suites=[x.strip() for x in args.suite.split(",")] if args.suite else None,
+        suites=suites,
     )
     print(report.table())
     path = report.write(args.out)
@@ -51,116 +89,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
-
-
-def _parse_vary(text: str) -> tuple[str, Any]:
-    """``NAME=start:stop:num`` (linspace) or ``NAME=v1,v2,...`` -> (name, values)."""
-    import numpy as np
-
-    name, sep, spec = text.partition("=")
-    if not sep or not name:
-        raise ValueError(f"--vary needs NAME=start:stop:num or NAME=v1,v2,..., got {text!r}")
-    try:
-        if ":" in spec:
-            parts = spec.split(":")
-            if len(parts) != 3:
-                raise ValueError
-            start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
-            if num < 1:
-                raise ValueError
-            values = np.linspace(start, stop, num)
-        else:
-            values = np.array([float(v) for v in spec.split(",")])
-    except ValueError:
-        raise ValueError(
-            f"--vary {name}: {spec!r} is not start:stop:num (num >= 1) or a comma list of numbers"
-        ) from None
-    return name.strip(), values
-
-
-def _parse_set(text: str) -> tuple[str, Any]:
-    """``NAME=VALUE`` with VALUE an int, a float or a string."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise ValueError(f"--set needs NAME=VALUE, got {text!r}")
-    for cast in (int, float):
-        try:
-            return name.strip(), cast(value)
-        except ValueError:
-            pass
-    return name.strip(), value
-
-
-def _cmd_phase(args: argparse.Namespace) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from pathlib import Path
-
-    import numpy as np
-
-    from . import phase, plotting
-    from .phase.problems import PROBLEMS
-
-    if args.model not in PROBLEMS:
-        raise ValueError(f"unknown model {args.model!r}; available: {', '.join(PROBLEMS)}")
-    prob = PROBLEMS[args.model]
-    axes = dict(_parse_vary(v) for v in args.vary)
-    if not axes:
-        raise ValueError("give at least one --vary NAME=start:stop:num")
-    base = prob.base(**dict(_parse_set(v) for v in args.set))
-    boundaries = {k: v for k, v in prob.boundaries.items() if v[0] in axes}
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    store = Path(args.store) if args.store else None
-    common = dict(
-        executor=args.executor,
-        scheduler=args.scheduler,
-        n_workers=args.workers,
-        progress=None if not args.quiet else False,
-    )
-    t0 = time.perf_counter()
-    diagram = phase.sweep(
-        prob.theory,
-        base,
-        axes,
-        vectorized=True,
-        store=store / "theory" if store else None,
-        boundary_fns=boundaries,
-        **common,
-    )
-    print(repr(diagram))
-    print(f"theory: {np.prod(diagram.shape)} points in {time.perf_counter() - t0:.1f} s")
-    overlay = None
-    if args.simulate:
-        if prob.simulation is None:
-            raise ValueError(f"model {args.model!r} has no simulation")
-        coarse = {
-            k: np.linspace(v[0], v[-1], min(args.sim_points, v.size)) for k, v in axes.items()
-        }
-        t1 = time.perf_counter()
-        overlay = phase.sweep(
-            prob.simulation,
-            base,
-            coarse,
-            seeds=args.seeds,
-            seed=args.seed,
-            store=store / "simulation" if store else None,
-            **common,
-        )
-        print(repr(overlay))
-        print(
-            f"simulation: {np.prod(overlay.shape)} points x {args.seeds} seeds in "
-            f"{time.perf_counter() - t1:.1f} s"
-        )
-    field = args.field or prob.label_field
-    fig = plotting.plot_phase(diagram, field, overlay=overlay, title=f"{prob.description}")
-    fig.savefig(out, dpi=130, bbox_inches="tight")
-    diagram.to_npz(out.with_suffix(".npz"))
-    if overlay is not None:
-        overlay.to_npz(out.with_name(out.stem + "_simulation.npz"))
-    print(f"figure written to {out}; data to {out.with_suffix('.npz')}")
-    return 0 if diagram.n_failed == 0 else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,61 +117,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--no-scaling", action="store_true", help="skip the finite-size scaling study")
     p.add_argument(
+        "--no-progress", action="store_true", help="no progress lines on stderr (shown by default)"
+    )
+    p.add_argument(
         "--suite",
         default=None,
         help="comma-separated suites to run: rate, lif, lowrank (default: all)",
     )
     p.set_defaults(func=_cmd_validate)
 
-    q = sub.add_parser(
-        "phase",
-        help="compute a phase diagram from theory, with simulation overlays",
-        description="Sweep a model's theory over a grid of parameters (vectorised), draw the "
-        "regimes with the theory's transition line, and optionally overlay simulations on a "
-        "coarser grid. Example: rnmf phase rate --vary g=0.5:3:101 --vary sigma_noise=0:1:51 "
-        "--simulate --seeds 3 --out phase.png",
-    )
-    q.add_argument("model", help="model name: rate, lowrank (rank one) or lif (Brunel model A)")
-    q.add_argument(
-        "--vary",
-        action="append",
-        default=[],
-        metavar="NAME=start:stop:num",
-        help="a swept model field (repeat for 2-D or 3-D)",
-    )
-    q.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a fixed model field, e.g. --set N=2000",
-    )
-    q.add_argument("--field", default=None, help="field to draw (default: the regime label)")
-    q.add_argument("--simulate", action="store_true", help="overlay simulations")
-    q.add_argument("--seeds", type=int, default=3, help="simulations per overlay point (3)")
-    q.add_argument("--seed", type=int, default=0, help="base seed of the simulations (0)")
-    q.add_argument("--sim-points", type=int, default=5, help="overlay points per axis (5)")
-    q.add_argument("--executor", default="serial", choices=("serial", "processes", "dask"))
-    q.add_argument("--scheduler", default=None, help="dask scheduler address (default: local)")
-    q.add_argument("--workers", type=int, default=None, help="worker processes")
-    q.add_argument("--store", default=None, help="folder that keeps finished points (resumable)")
-    q.add_argument("--quiet", action="store_true", help="no progress bar")
-    q.add_argument("--out", default="phase.png", help="figure file (data next to it as .npz)")
-    q.set_defaults(func=_cmd_phase)
+    from .phase._cli import add_phase_parser
+
+    add_phase_parser(sub)
+    from ._cli_derive import _derive_parser
+
+    _derive_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rnmf`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        if not exc.code:  # --help, --version: argparse's own exit
+            raise
+        return 2  # a usage error, already printed with the flag it concerns
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     try:
         return int(args.func(args))
-    except ValueError as exc:
+    except KeyboardInterrupt:
+        print(
+            "rnmf: interrupted; with --store, run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    except (ValueError, TypeError, OSError, ImportError, RuntimeError, MemoryError) as exc:
+        if os.environ.get("RNMF_TRACEBACK"):
+            raise
         print(f"rnmf: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still no traceback unless asked for
+        if os.environ.get("RNMF_TRACEBACK"):
+            raise
+        print(
+            f"rnmf: error: internal error {type(exc).__name__}: {exc} (please report it; "
+            "set RNMF_TRACEBACK=1 to see the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -27,14 +27,30 @@ import numpy as np
 
 from rnmf._checks import as_rng, check_array, check_choice, check_finite, check_int
 from rnmf.models import LowRankNetwork
+from rnmf.results import Result, Status
 
-from ._kernels.lowrank import LRParams, advance, step_given_phi
+from ._kernels.lowrank import LRParams, advance, step_given_phi, within
+from ._kernels.rate import RecordPlan, StepParams
+from ._kernels.rate_formats import advance_format
+from ._memory import check_memory, progress_bar
+from .formats import MixedPrecision, quantize
+from .rate import (
+    DIVERGENCE_FACTOR,
+    _bad_phi,
+    _emulated_params,
+    _limit_reason,
+    _resolve_precision,
+    _resolve_units,
+    _round_network,
+    _warn_diverged,
+)
 
 __all__ = ["LowRankTrajectory", "simulate_lowrank", "step_coefficients_lowrank"]
 
 _A_ERF = math.sqrt(math.pi) / 2.0
 _NOISE_CHUNK_BYTES = 8 * 2**20
 _PLAIN_CHUNK = 5000
+_CHUNK_WORK = 2 * 10**7  # at most about this many multiply-adds per chunk (progress updates)
 _VECTOR_N = 4000  # purely low-rank tanh networks from this size step with numpy.tanh
 _METHODS = ("euler", "exp_euler")
 
@@ -56,9 +72,11 @@ def step_coefficients_lowrank(
     return e, 1.0 - e, s * math.sqrt((1.0 - e * e) / 2.0)
 
 
-@dataclass(frozen=True, repr=False)
-class LowRankTrajectory:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class LowRankTrajectory(Result):
     """A simulated trajectory of a :class:`LowRankNetwork`.
+
+    Times are in units of tau (``t``, ``dt``, ``T``, ``burn_in``, ``diverged_at``).
 
     Attributes
     ----------
@@ -83,6 +101,15 @@ class LowRankTrajectory:
     n_steps : int
     method : str
     seed : int or None
+    diverged : bool
+        True when the state became non-finite or exceeded the divergence limit (or a
+        custom phi returned non-finite values): the run stopped there, the records
+        from ``diverged_at`` on are NaN, ``converged`` is False and ``status`` is
+        ``Status.DIVERGED`` (conventions shared with :class:`rnmf.sim.Trajectory`).
+    diverged_at : float or None
+        Time of the first diverged step (units of tau), None otherwise.
+    diverged_reason : str
+        What went wrong ("" when nothing did).
     """
 
     model: LowRankNetwork
@@ -105,6 +132,9 @@ class LowRankTrajectory:
     n_steps: int
     method: str
     seed: int | None = None
+    diverged: bool = False
+    diverged_at: float | None = None
+    diverged_reason: str = ""
 
     @property
     def var_x(self) -> np.ndarray:
@@ -127,15 +157,18 @@ class LowRankTrajectory:
         )
 
     def __repr__(self) -> str:
-        rows = [
-            ("model", self.model.describe()),
-            ("method", f"{self.method} (dt={self.dt:g})"),
-            ("t", f"{self.t.size} times in [{self.t[0]:g}, {self.t[-1]:g}]"),
-            ("kappa (time mean)", np.array2string(self.kappa.mean(axis=0), precision=6)),
-            ("<x>", f"{float(np.mean(self.mean_x)):.6g}"),
-            ("var x", f"{float(np.mean(self.var_x)):.6g}"),
-            ("seed", str(self.seed)),
-        ]
+        with np.errstate(all="ignore"):
+            rows = [
+                ("model", self.model.describe()),
+                ("method", f"{self.method} (dt={self.dt:g})"),
+                ("t", f"{self.t.size} times in [{self.t[0]:g}, {self.t[-1]:g}] (units of tau)"),
+                ("kappa (time mean)", np.array2string(np.nanmean(self.kappa, axis=0), precision=6)),
+                ("<x>", f"{float(np.nanmean(self.mean_x)):.6g}"),
+                ("var x", f"{float(np.nanmean(self.var_x)):.6g}"),
+                ("seed", str(self.seed)),
+            ]
+        if self.diverged:
+            rows.append(("DIVERGED", f"at t = {self.diverged_at:g}: {self.diverged_reason}"))
         w = max(len(k) for k, _ in rows)
         return "LowRankTrajectory\n" + "\n".join(f"  {k:<{w}}  {v}" for k, v in rows)
 
@@ -200,6 +233,50 @@ def _reference_run(x, m, n, I, U, G, noise, p: LRParams, phi: Callable, n_steps:
     return x, recs
 
 
+def _run_format(
+    x, JT, I, U, gen, noisy, sp, prec: MixedPrecision, native_acc, key, n_burn, every,
+    n_total, chunk, bar, rec_python, limit,
+):  # fmt: skip
+    """The emulated-format run: ``advance_format`` between records and input changes.
+
+    Returns ``(x, steps done, divergence reason, overflow count)``.
+    """
+    N = x.size
+    counts = np.zeros(1, dtype=np.int64)
+    coef = np.array([sp.decay, sp.gain, sp.noise])
+    r = np.empty(N)
+    h = np.empty(N)
+    units = np.zeros(0, dtype=np.int64)
+    rec_x = np.zeros((1, 0))
+    stats = np.zeros((1, 4))
+    never = RecordPlan(0, 2**62, 1)  # the kernel records nothing; kappa is measured here
+    fs, fa = prec.state.params(), prec.accumulator.params()
+    done, reason, row, ext = 0, "", None, None
+    while done < n_total and not reason:
+        nxt = n_burn if done < n_burn else done + every - (done - n_burn) % every
+        steps = min(chunk, n_total - done, nxt - done if nxt > done else every)
+        same = np.flatnonzero(np.any(U[done : done + steps] != U[done], axis=1))
+        if same.size:
+            steps = int(same[0])
+        if row is None or np.any(U[done] != row):  # input stored once per change
+            row = U[done]
+            ext = quantize(I @ row, prec.state, seed=key, step=done, site=11)
+        noise = gen.standard_normal((steps, N)) if noisy else np.zeros((0, N))
+        taken, bad = advance_format(
+            x, JT, ext, noise, steps, sp, never._replace(first_step=done), units, rec_x,
+            stats, r, h, fs, fa, key, native_acc, counts, coef,
+        )  # fmt: skip
+        if bad:
+            reason = _limit_reason(x, limit)
+        done += taken
+        s = done
+        if not reason and s >= n_burn and (s - n_burn) % every == 0:
+            rec_python(x, (s - n_burn) // every)
+        if bar is not None:
+            bar.update(taken)
+    return x, done, reason, int(counts[0])
+
+
 def simulate_lowrank(
     net: LowRankNetwork,
     T: float,
@@ -213,6 +290,9 @@ def simulate_lowrank(
     method: str = "exp_euler",
     record_every: int = 1,
     record_units: int | Any = 10,
+    progress: bool | None = None,
+    divergence_limit: float | None = None,
+    fmt: Any = "float64",
 ) -> LowRankTrajectory:
     r"""Simulate a low-rank plus random rate network.
 
@@ -243,12 +323,36 @@ def simulate_lowrank(
         Integration scheme (:func:`step_coefficients_lowrank`).
     record_every : int
         Steps between records (>= 1).
-    record_units : int or array of int
-        Number of units to record (the first ones) or their indices.
+    record_units : int, array of int or "all"
+        Number of units to record (the first ones), their indices, or all units.
+    progress : bool or None
+        None (default): a progress bar on stderr that appears when the run lasts
+        more than 2 s; True: from the start; False: none.
+    divergence_limit : float, optional
+        The run stops, and the result says ``diverged`` (with a ``RuntimeWarning``),
+        when some :math:`|x_i|` exceeds this or is not finite.  Default
+        :math:`10^{10}` times ``max(1, max|x0|, max|m|, max|input|, sigma_noise)``.
+    fmt : "float64", a format name, NumberFormat or MixedPrecision
+        Number format.  "float64" (default) runs the native kernels.  Any other format
+        (:mod:`rnmf.sim.formats`) stores the sampled couplings
+        :math:`J = g\chi + m n^T / N` once as a dense N x N matrix rounded to the weight
+        format (as a chip stores its synapses), the initial state and the input
+        :math:`\sum_k I_k u_k` (per step) in the state format, and advances with the
+        format-aware update of the rate simulator
+        (:func:`rnmf.sim._kernels.rate_formats.advance_format`: every operation rounded,
+        stochastic rounding from the counter-based stream keyed by the integer ``rng``).
+        ``kappa`` and the recorded moments are measured in float64 from the emulated
+        state.  Custom transfer functions are not supported there.
 
     Returns
     -------
     LowRankTrajectory
+
+    Raises
+    ------
+    rnmf.sim._memory.InsufficientMemoryError
+        (a ``MemoryError`` and a ``ValueError``) when the bulk, the loadings and the
+        recordings would not fit into the available memory; raised before allocating.
     """
     if not isinstance(net, LowRankNetwork):
         raise ValueError(f"net must be a LowRankNetwork, got {type(net).__name__}")
@@ -262,29 +366,54 @@ def simulate_lowrank(
     if x0 is not None and kappa0 is not None:
         raise ValueError("pass either x0 or kappa0, not both")
     seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
+    if isinstance(fmt, str) and fmt == "float64":
+        prec = None
+    else:
+        prec, _, native_acc = _resolve_precision(fmt)
+        if prec is None:  # "float32": the native float32 path of simulate only
+            raise ValueError(
+                "simulate_lowrank runs float64 natively; give fmt as a format name such as "
+                f"'fp32', 'bf16-sr', a NumberFormat or a MixedPrecision, got {fmt!r}"
+            )
+        if net.phi.code < 0:
+            raise ValueError("fmt other than float64 needs a built-in transfer function")
     gen = as_rng(rng)
     N, R = net.N, net.R
-    if isinstance(record_units, numbers.Integral) and not isinstance(record_units, bool):
-        k = check_int("record_units", record_units, minimum=0)
-        units = np.arange(min(k, N), dtype=np.int64)
-    else:
-        units = np.asarray(record_units)
-        if (
-            units.ndim != 1
-            or units.dtype.kind not in "iu"
-            or np.any(units < 0)
-            or np.any(units >= N)
-        ):
-            raise ValueError(
-                f"record_units must be an int or indices in [0, {N}), got {record_units!r}"
-            )
-        units = units.astype(np.int64)
+    units = _resolve_units(record_units, N)
     n_total = n_burn + n_rec
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None (automatic), got {progress!r}")
+    dense = net.g > 0.0
+    noisy = net.sigma_noise > 0.0
+    K = net.K
+    n_records = n_rec // every + 1
+    work = N * N if dense else N * (2 * R + K + 4)
+    chunk = max(1, min(_CHUNK_WORK // work, _PLAIN_CHUNK))
+    if noisy:
+        chunk = min(chunk, max(1, _NOISE_CHUNK_BYTES // (8 * N)))
+    parts = {
+        f"loadings m, n and input vectors ({N} x {2 * R + K})": 8.0 * N * (2 * R + K),
+        f"recorded states ({n_records} times x {units.size} units)": 8.0 * n_records * units.size,
+        "recorded kappa, times and moments": 8.0 * n_records * (R + 5),
+        "state and scratch vectors": 8.0 * 6 * N,
+    }
+    if dense:
+        parts[f"random bulk g chi (N^2 = {N}^2 x 8 bytes)"] = 8.0 * N * N
+    if prec is not None:
+        parts[f"stored couplings J and J^T for fmt (2 x {N}^2 x 8 bytes)"] = 16.0 * N * N
+    if u is not None and not (np.ndim(u) == 1 and np.shape(u) == (K,)):
+        parts[f"input amplitudes ({n_total} steps x {K})"] = 8.0 * n_total * K
+    if noisy:
+        parts["noise buffer"] = 8.0 * chunk * N
+    check_memory(
+        "simulate_lowrank",
+        parts,
+        hint="Reduce N, T / record_every or record_units (or g = 0 for no N x N bulk).",
+    )
     U = np.ascontiguousarray(_input_series(net, u, n_total, dt), dtype=np.float64)
 
     m, n, I = (np.ascontiguousarray(a, dtype=np.float64) for a in net.sample_loadings(gen))
     mT, nT, IT = (np.ascontiguousarray(a.T) for a in (m, n, I))
-    dense = net.g > 0.0
     if dense:
         G = gen.standard_normal((N, N))
         G *= net.g / math.sqrt(N)
@@ -293,17 +422,32 @@ def simulate_lowrank(
     if x0 is not None:
         x = check_array("x0", x0, shape=(N,)).astype(np.float64, copy=True)
     elif kappa0 is not None:
-        k0 = check_array("kappa0", np.atleast_1d(np.asarray(kappa0, float)), shape=(R,))
+        k0 = np.atleast_1d(check_array("kappa0", kappa0))  # complex/str refused, not cast
+        if k0.shape != (R,):
+            raise ValueError(
+                f"kappa0 must hold R = {R} values (shape ({R},)), got shape {k0.shape}"
+            )
         x = np.ascontiguousarray(m @ k0)
     else:
         x = gen.standard_normal(N)
+    if divergence_limit is not None:
+        limit = check_finite("divergence_limit", divergence_limit)
+        if limit <= 0:
+            raise ValueError(f"divergence_limit must be > 0, got {divergence_limit!r}")
+    else:
+        scale = max(
+            1.0,
+            float(np.max(np.abs(x), initial=0.0)),
+            float(np.max(np.abs(m), initial=0.0)) * max(1.0, float(np.max(np.abs(n), initial=0.0))),
+            float(np.max(np.abs(I), initial=0.0)) * float(np.max(np.abs(U), initial=0.0)),
+            net.sigma_noise,
+        )
+        limit = min(DIVERGENCE_FACTOR * scale, 1e300)
     a, b, c = step_coefficients_lowrank(net, dt, method)
     tr = net.phi
-    n_records = n_rec // every + 1
     rec_x = np.zeros((n_records, units.size))
     rec_k = np.zeros((n_records, R))
     stats = np.zeros((n_records, 4))
-    noisy = net.sigma_noise > 0.0
     r = np.zeros(N)
     h = np.zeros(N)
     kap = np.zeros(R)
@@ -314,33 +458,107 @@ def simulate_lowrank(
         rec_k[row] = n.T @ rr / N
         stats[row] = (x_.mean(), (x_ * x_).mean(), rr.mean(), (rr * rr).mean())
 
-    if n_burn == 0:
+    def phi_checked(x_: np.ndarray) -> tuple[np.ndarray, str]:
+        with np.errstate(all="ignore"):
+            rr = np.asarray(tr(x_), dtype=np.float64)
+        return rr, _bad_phi(x_, rr)
+
+    if not np.all(np.isfinite(x)):
+        raise ValueError("the initial state (x0 or m kappa0) must be finite")
+    reason = ""
+    if tr.code < 0:
+        reason = phi_checked(x)[1]
+    if n_burn == 0 and not reason:
         rec_python(x, 0)
-    chunk = max(1, _NOISE_CHUNK_BYTES // (8 * N)) if noisy else _PLAIN_CHUNK
+    bar = progress_bar(progress, n_total, "rnmf.sim.simulate_lowrank")
     done = 0
-    while done < n_total:
-        steps = min(chunk, n_total - done)
-        noise = gen.standard_normal((steps, N)) if noisy else np.zeros((0, N))
-        p = LRParams(tr.code, float(tr.theta), _A_ERF, a, b, c, dense, done, n_burn, every)
-        Uc = U[done : done + steps]
-        if tr.code == 0 and not dense and N >= _VECTOR_N:
-            empty = np.zeros(0)
-            for j in range(steps):
-                np.tanh(x, out=r)
-                step_given_phi(x, mT, nT, IT, Uc[j], noise[j] if noisy else empty, r, h, kap, p)
-                s = done + j + 1
-                if s >= n_burn and (s - n_burn) % every == 0:
-                    rec_python(x, (s - n_burn) // every)
-        elif tr.code >= 0:
-            advance(x, mT, nT, IT, Uc, G, noise, steps, p, units, rec_x, rec_k, stats, r, h, kap)
-        else:
-            x, recs = _reference_run(x, m, n, I, Uc, G, noise, p, tr, steps)
-            for j, (xs, _, _) in enumerate(recs):
-                s = done + j + 1
-                if s >= n_burn and (s - n_burn) % every == 0:
-                    rec_python(xs, (s - n_burn) // every)
-        done += steps
-    t = burn_in + np.arange(n_records) * dt * every
+    n_overflow = 0
+    if prec is not None and not reason:
+        key = seed if seed is not None and seed >= 0 else int(gen.integers(0, 2**63))
+        J = G + m @ n.T / N if dense else m @ n.T / N
+        _, _, x, JT = _round_network(prec, J, np.zeros(N), x, np.dtype(np.float64), key)
+        del J
+        if n_burn == 0:
+            rec_python(x, 0)
+        sp = StepParams(
+            code=int(tr.code), theta=float(tr.theta), a_erf=_A_ERF, zero=0.0, one=1.0,
+            decay=a, gain=b, noise=c, limit=float(limit),
+        )  # fmt: skip
+        sp = _emulated_params(sp, prec, key)
+        try:
+            x, done, reason, n_overflow = _run_format(
+                x, JT, I, U, gen, noisy, sp, prec, native_acc, key, n_burn, every, n_total,
+                chunk, bar, rec_python, limit,
+            )  # fmt: skip
+        finally:
+            if bar is not None:
+                bar.close()
+                bar = None
+    try:
+        while done < n_total and not reason:
+            steps = min(chunk, n_total - done)
+            noise = gen.standard_normal((steps, N)) if noisy else np.zeros((0, N))
+            p = LRParams(
+                tr.code, float(tr.theta), _A_ERF, a, b, c, dense, done, n_burn, every, limit
+            )
+            Uc = U[done : done + steps]
+            taken = steps
+            if tr.code == 0 and not dense and N >= _VECTOR_N:
+                empty = np.zeros(0)
+                for j in range(steps):
+                    np.tanh(x, out=r)
+                    step_given_phi(x, mT, nT, IT, Uc[j], noise[j] if noisy else empty, r, h, kap, p)
+                    if not within(x, limit):
+                        taken, reason = j + 1, _limit_reason(x, limit)
+                        break
+                    s = done + j + 1
+                    if s >= n_burn and (s - n_burn) % every == 0:
+                        rec_python(x, (s - n_burn) // every)
+            elif tr.code >= 0:
+                taken, bad = advance(
+                    x, mT, nT, IT, Uc, G, noise, steps, p, units, rec_x, rec_k, stats, r, h, kap
+                )
+                reason = _limit_reason(x, limit) if bad else ""
+            else:
+                for j in range(steps):
+                    rr, reason = phi_checked(x)
+                    if reason:
+                        taken = j
+                        break
+                    inp = m @ (n.T @ rr / N) + I @ Uc[j]
+                    if dense:
+                        inp = inp + G @ rr
+                    x = a * x + b * inp
+                    if noisy:
+                        x = x + c * noise[j]
+                    if not within(x, limit):
+                        taken, reason = j + 1, _limit_reason(x, limit)
+                        break
+                    s = done + j + 1
+                    if s >= n_burn and (s - n_burn) % every == 0:
+                        rec_python(x, (s - n_burn) // every)
+            done += taken
+            if bar is not None:
+                bar.update(taken)
+    finally:
+        if bar is not None:
+            bar.close()
+    t = n_burn * dt + np.arange(n_records) * dt * every
+    diverged_at = None
+    if reason:
+        last_good = done - 1  # the state after `done` steps is the first bad one
+        n_ok = 0 if last_good < n_burn else (last_good - n_burn) // every + 1
+        for arr in (rec_x, rec_k, stats):
+            arr[n_ok:] = np.nan
+        diverged_at = done * dt
+        _warn_diverged(
+            "simulate_lowrank",
+            diverged_at,
+            "units of tau",
+            reason,
+            "an unbounded transfer function with a too strong low-rank or random part (the "
+            "network has no bounded state), or a time step too large",
+        )
     out = dict(
         t=t,
         kappa=rec_k,
@@ -359,12 +577,26 @@ def simulate_lowrank(
         v.setflags(write=False)
     return LowRankTrajectory(
         model=net,
+        options={
+            "dt": dt,
+            "burn_in": n_burn * dt,
+            "record_every": every,
+            "divergence_limit": float(limit),
+            "fmt": "float64" if prec is None else str(prec),
+            "n_overflow": int(n_overflow),
+        },
+        converged=not reason,
+        status=Status.DIVERGED if reason else Status.CONVERGED,
+        n_iter=done,
         dt=dt,
         record_every=every,
         burn_in=float(burn_in),
         T=float(T),
-        n_steps=n_total,
+        n_steps=done,
         method=method,
         seed=seed,
+        diverged=bool(reason),
+        diverged_at=diverged_at,
+        diverged_reason=reason,
         **out,
     )

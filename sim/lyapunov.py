@@ -30,6 +30,7 @@ from rnmf.models import RateNetwork
 from rnmf.results import Result, Status, finish
 
 from ._kernels.rate import advance_tangent
+from ._memory import check_memory, progress_bar
 from .connectivity import _check_net
 from .rate import (
     _check_dt,
@@ -86,8 +87,22 @@ class LyapunovSpectrum(Result):
 
     @property
     def largest(self) -> float:
-        """The largest exponent."""
+        """The largest exponent (per unit tau, or per step)."""
         return float(self.exponents[0])
+
+    @property
+    def per_time(self) -> np.ndarray:
+        """The exponents per unit of the user's time, ``exponents / tau`` (per step for the map)."""
+        net = self.model
+        if getattr(net, "discrete", False):
+            return self.exponents
+        return self.exponents / net.tau
+
+    def _repr_rows(self) -> list[tuple[str, str]]:
+        rows = super()._repr_rows()
+        unit = "per step" if getattr(self.model, "discrete", False) else "per unit tau"
+        rows.insert(0, ("units", f"exponents {unit} (per_time = exponents / tau)"))
+        return rows
 
 
 def _block_sem(rates: np.ndarray, n_blocks: int = 20) -> np.ndarray:
@@ -98,6 +113,35 @@ def _block_sem(rates: np.ndarray, n_blocks: int = 20) -> np.ndarray:
     size = n // nb
     blocks = rates[n - nb * size :].reshape(nb, size, -1).mean(axis=1)
     return blocks.std(axis=0, ddof=1) / math.sqrt(nb)
+
+
+def _advance_tangent_numpy(x, Qt, J, I, noise, n_intervals, n_ons, p, logs, phi) -> None:
+    """NumPy twin of :func:`rnmf.sim._kernels.rate.advance_tangent` for a custom phi.
+
+    Same update (Jacobian :math:`a + b\\,J\\,\\mathrm{diag}(\\phi'(x))` at the pre-step
+    state, Engelken, Wolf & Abbott 2020) with phi' from ``phi.derivative`` (given,
+    sympy or automatic, :class:`rnmf.transfer.Transfer`).
+    """
+    dtype = x.dtype
+    noisy = noise.shape[0] > 0
+    step = 0
+    with np.errstate(all="ignore"):
+        for m in range(n_intervals):
+            for _ in range(n_ons):
+                r = np.asarray(phi(x), dtype=dtype)
+                d = np.asarray(phi.derivative(x), dtype=dtype)
+                M = d[None, :] * Qt
+                H = M @ J.T
+                x *= p.decay
+                x += p.gain * (J @ r + I)
+                if noisy:
+                    x += p.noise * noise[step]
+                Qt *= p.decay
+                Qt += p.gain * H
+                step += 1
+            q, R = np.linalg.qr(Qt.T)
+            logs[m] = np.log(np.abs(np.diag(R)))
+            Qt[:, :] = q.T
 
 
 def lyapunov_spectrum(
@@ -115,14 +159,16 @@ def lyapunov_spectrum(
     I: np.ndarray | None = None,
     fmt: Literal["float64", "float32"] = "float64",
     raise_on_failure: bool = True,
+    progress: bool | None = None,
 ) -> LyapunovSpectrum:
     r"""The k largest Lyapunov exponents by the QR method (module docstring).
 
     Parameters
     ----------
     net : RateNetwork
-        The model (built-in transfer functions only: the tangent dynamics run in the
-        compiled kernel).
+        The model.  Built-in transfer functions run in the compiled kernel; a custom
+        :class:`~rnmf.transfer.Transfer` (given, sympy or automatic derivative) runs
+        the same tangent dynamics in NumPy.
     T : float
         Averaging time after the burn-in, in units of tau (steps for the map); rounded
         down to whole re-orthonormalisation intervals.
@@ -148,6 +194,9 @@ def lyapunov_spectrum(
         (the state or the tangent vectors overflowed, or a tangent vector collapsed to
         zero, e.g. relu units all below threshold in the map); with False the partial
         result comes back with ``status = Status.INVALID``.
+    progress : bool or None
+        None (default): a progress bar on stderr that appears when the run lasts
+        more than 2 s; True: from the start; False: none.
 
     Returns
     -------
@@ -159,13 +208,10 @@ def lyapunov_spectrum(
     arXiv:2006.02427 (Jacobian :math:`-1 + J\,\mathrm{diag}(\phi')` of the rate network).
     """
     net = _check_net(net)
-    if net.phi.code < 0:
-        raise ValueError(
-            "lyapunov_spectrum supports the built-in transfer functions (tanh, erf, relu, "
-            "linear); a custom Transfer has no compiled tangent dynamics"
-        )
     dtype = _check_fmt(fmt)
     dt = _check_dt(net, dt, method)
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None (automatic), got {progress!r}")
     k = check_int("k (number of exponents)", k, minimum=1)
     if k > net.N:
         raise ValueError(f"k = {k} exceeds N = {net.N}; ask for at most N exponents")
@@ -183,27 +229,54 @@ def lyapunov_spectrum(
         )
     n_burn_int = -(-_n_steps("burn_in", burn_in, net, dt, allow_zero=True) // n_ons)
     seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
+    N = net.N
+    item = dtype.itemsize
+    check_memory(
+        "lyapunov_spectrum",
+        {
+            f"couplings J (N^2 = {N}^2 x {item} bytes)": N * N * item if J is None else 0,
+            f"tangent vectors and scratch (3 x (k + 1) x N = {k + 1} x {N})": 3.0 * (k + 1) * N * 8,
+            f"growth history ({n_int} intervals x k = {k})": 3.0 * n_int * k * 8,
+        },
+        hint="Reduce N, k or T / t_ons.",
+    )
     gen = as_rng(rng)
     Jm, Iv, x = _network_and_state(net, gen, dtype, J, I, x0)
-    N = net.N
     Qt = np.ascontiguousarray(np.linalg.qr(gen.standard_normal((N, k)))[0].T, dtype=dtype)
     p = _step_params(net, dt, method, dtype)
     Mt = np.empty((k + 1, N), dtype=dtype)
     Ht = np.empty((k + 1, N), dtype=dtype)
     per_chunk = max(1, _chunk_len(N, net.noisy) // n_ons)
 
-    def run(n_intervals: int, logs: np.ndarray) -> None:
+    custom = p.code < 0
+
+    def run(n_intervals: int, logs: np.ndarray, stage: str) -> None:
+        bar = progress_bar(progress, n_intervals * n_ons, f"rnmf.sim.lyapunov_spectrum ({stage})")
+        try:
+            _run(n_intervals, logs, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _run(n_intervals: int, logs: np.ndarray, bar) -> None:
         done = 0
         while done < n_intervals:
             m = min(per_chunk, n_intervals - done)
             noise = _noise_chunk(gen, m * n_ons, N, dtype, net.noisy)
-            advance_tangent(x, Qt, Jm, Iv, noise, m, n_ons, p, logs[done : done + m], Mt, Ht)
+            if custom:
+                _advance_tangent_numpy(
+                    x, Qt, Jm, Iv, noise, m, n_ons, p, logs[done : done + m], net.phi
+                )
+            else:
+                advance_tangent(x, Qt, Jm, Iv, noise, m, n_ons, p, logs[done : done + m], Mt, Ht)
             done += m
+            if bar is not None:
+                bar.update(m * n_ons)
 
     if n_burn_int:
-        run(n_burn_int, np.empty((n_burn_int, k)))
+        run(n_burn_int, np.empty((n_burn_int, k)), "burn-in")
     logs = np.empty((n_int, k))
-    run(n_int, logs)
+    run(n_int, logs, "averaging")
 
     step = 1.0 if net.discrete else dt
     interval = n_ons * step

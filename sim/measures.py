@@ -18,15 +18,19 @@ import numpy as np
 from scipy import fft as sp_fft
 
 from rnmf._checks import check_choice, check_finite
+from rnmf.results import Result
 
 from .rate import Trajectory
 
 __all__ = ["PopulationStats", "autocorrelation", "delta0", "mean_sem", "population_stats"]
 
 
-@dataclass(frozen=True, repr=False)
-class PopulationStats:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PopulationStats(Result):
     """Moments over all N units and the recorded times of a trajectory.
+
+    ``model`` is the simulated network; moments of x are in the units of x, and
+    nothing here carries time.
 
     Attributes
     ----------
@@ -83,7 +87,18 @@ def _sem_blocks(v: np.ndarray) -> float:
 def _check_traj(traj: object) -> Trajectory:
     if not isinstance(traj, Trajectory):
         raise ValueError(f"expected a Trajectory from rnmf.sim.simulate, got {type(traj).__name__}")
+    _check_not_diverged(traj)
     return traj
+
+
+def _check_not_diverged(traj: Trajectory) -> None:
+    if getattr(traj, "diverged", False):
+        raise ValueError(
+            f"the trajectory diverged at t = {traj.diverged_at:g} ({traj.diverged_reason}); "
+            "its moments are undefined (the records from there on are NaN). Simulate a "
+            "network with a bounded state, or measure the part before divergence with "
+            "traj.x[traj.t < traj.diverged_at]"
+        )
 
 
 def population_stats(traj: Trajectory) -> PopulationStats:
@@ -112,6 +127,9 @@ def population_stats(traj: Trajectory) -> PopulationStats:
     # per-block variance about the grand mean, for the error bar of var_x
     var_t = traj.mean_x2 - mx**2
     return PopulationStats(
+        model=traj.model,
+        method="population moments over all units and recorded times",
+        n_iter=int(traj.t.size),
         mean_x=mx,
         var_x=mx2 - mx**2,
         mean_x2=mx2,
@@ -173,6 +191,7 @@ def autocorrelation(
     """
     check_choice("subtract", subtract, ("global", "unit"))
     if isinstance(x, Trajectory):
+        _check_not_diverged(x)
         if dt is None:
             dt = x.sample_dt
         data = np.asarray(x.x, dtype=np.float64)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,9 +38,13 @@ import numpy as np
 
 from rnmf._checks import as_rng, check_array, check_choice, check_finite, check_int
 from rnmf.models import RateNetwork
+from rnmf.results import Result, Status
 
 from ._kernels.rate import RecordPlan, StepParams, advance, record
+from ._kernels.rate_formats import advance_format
+from ._memory import check_memory, progress_bar
 from .connectivity import _check_net, sample_couplings, sample_inputs
+from .formats import MixedPrecision, NumberFormat, as_precision, quantize
 
 __all__ = ["METHODS", "Trajectory", "simulate", "step_coefficients"]
 
@@ -49,6 +53,8 @@ FORMATS = ("float64", "float32")
 _A_ERF = math.sqrt(math.pi) / 2.0
 _NOISE_CHUNK_BYTES = 8 * 2**20  # noise pre-generated in chunks of about 8 MiB
 _PLAIN_CHUNK = 2000  # steps per kernel call without noise
+_CHUNK_WORK = 2 * 10**7  # at most about this many multiply-adds per kernel call
+DIVERGENCE_FACTOR = 1e10  # default divergence limit: this times the scale of x0, I, sigma
 
 
 def step_coefficients(net: RateNetwork, dt: float, method: str) -> tuple[float, float, float]:
@@ -85,10 +91,13 @@ def step_coefficients(net: RateNetwork, dt: float, method: str) -> tuple[float, 
     return a, -math.expm1(-dt), sigma * math.sqrt(-math.expm1(-2.0 * dt) / 2.0)
 
 
-def _step_params(net: RateNetwork, dt: float, method: str, dtype: np.dtype) -> StepParams:
+def _step_params(
+    net: RateNetwork, dt: float, method: str, dtype: np.dtype, limit: float = math.inf
+) -> StepParams:
     a, b, c = step_coefficients(net, dt, method)
     f = dtype.type
     return StepParams(
+        limit=f(limit),
         code=int(net.phi.code),
         theta=f(net.phi.theta),
         a_erf=f(_A_ERF),
@@ -100,9 +109,13 @@ def _step_params(net: RateNetwork, dt: float, method: str, dtype: np.dtype) -> S
     )
 
 
-@dataclass(frozen=True, repr=False)
-class Trajectory:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Trajectory(Result):
     """A simulated trajectory of a :class:`~rnmf.models.RateNetwork`.
+
+    Times are in units of tau (steps for the discrete map): ``t``, ``dt``, ``T``,
+    ``burn_in`` and ``diverged_at`` are dimensionless; :attr:`time` gives ``tau * t``
+    in the user's unit.
 
     Attributes
     ----------
@@ -121,8 +134,6 @@ class Trajectory:
         :math:`\\frac1N\\sum_i \\phi(x_i)`, :math:`\\frac1N\\sum_i \\phi(x_i)^2`.
     x_final : (N,) array
         State at the end of the run (continue with ``simulate(..., x0=traj.x_final)``).
-
-    The arrays are read-only, like the dataclass itself.
     dt : float
         Time step in units of tau (1 for the discrete map).
     record_every : int
@@ -130,7 +141,7 @@ class Trajectory:
     burn_in, T : float
         Discarded and recorded durations (units of tau, or steps).
     n_steps : int
-        Steps taken in total (burn-in included).
+        Steps taken in total (burn-in included; fewer than asked when it diverged).
     method : str
         ``"euler"``, ``"exp_euler"`` or ``"map"``.
     fmt : str
@@ -138,6 +149,20 @@ class Trajectory:
     seed : int or None
         The int seed passed as ``rng`` (None if a Generator or None was passed);
         with ``seed`` the run is reproduced bit for bit (couplings included).
+    diverged : bool
+        True when the state became non-finite or exceeded the divergence limit (or
+        a custom phi returned non-finite values); the run stopped there, the records
+        from ``diverged_at`` on are NaN, ``converged`` is False and ``status`` is
+        ``Status.DIVERGED``.
+    diverged_at : float or None
+        Time of the first diverged step (units of tau, or steps), None otherwise.
+    diverged_reason : str
+        What went wrong ("" when nothing did).
+    n_overflow : int
+        Emulated formats: number of roundings that overflowed the format's range
+        (saturated, wrapped, or became inf / NaN); 0 for float64 / float32.
+
+    The arrays are read-only, like the dataclass itself.
     """
 
     model: RateNetwork
@@ -157,6 +182,10 @@ class Trajectory:
     method: str
     fmt: str
     seed: int | None = None
+    diverged: bool = False
+    diverged_at: float | None = None
+    diverged_reason: str = ""
+    n_overflow: int = 0
 
     @property
     def sample_dt(self) -> float:
@@ -179,16 +208,22 @@ class Trajectory:
         return self.mean_phi2 - self.mean_phi**2
 
     def __repr__(self) -> str:
-        rows = [
-            ("model", self.model.describe()),
-            ("method", f"{self.method} (dt={self.dt:g}, fmt={self.fmt})"),
-            ("t", f"{self.t.size} times in [{self.t[0]:g}, {self.t[-1]:g}]"),
-            ("x", f"{self.x.shape[0]} x {self.x.shape[1]} (times x recorded units)"),
-            ("<x>", f"{float(np.mean(self.mean_x)):.6g}"),
-            ("<x^2>", f"{float(np.mean(self.mean_x2)):.6g}"),
-            ("<phi^2>", f"{float(np.mean(self.mean_phi2)):.6g}"),
-            ("seed", str(self.seed)),
-        ]
+        unit = "steps" if self.model.discrete else "units of tau"
+        with np.errstate(all="ignore"):
+            rows = [
+                ("model", self.model.describe()),
+                ("method", f"{self.method} (dt={self.dt:g}, fmt={self.fmt})"),
+                ("t", f"{self.t.size} times in [{self.t[0]:g}, {self.t[-1]:g}] ({unit})"),
+                ("x", f"{self.x.shape[0]} x {self.x.shape[1]} (times x recorded units)"),
+                ("<x>", f"{float(np.nanmean(self.mean_x)):.6g}" if self.t.size else "-"),
+                ("<x^2>", f"{float(np.nanmean(self.mean_x2)):.6g}" if self.t.size else "-"),
+                ("<phi^2>", f"{float(np.nanmean(self.mean_phi2)):.6g}" if self.t.size else "-"),
+                ("seed", str(self.seed)),
+            ]
+        if self.n_overflow:
+            rows.append(("overflows", f"{self.n_overflow} roundings beyond the format's range"))
+        if self.diverged:
+            rows.append(("DIVERGED", f"at t = {self.diverged_at:g}: {self.diverged_reason}"))
         w = max(len(k) for k, _ in rows)
         return "Trajectory\n" + "\n".join(f"  {k:<{w}}  {v}" for k, v in rows)
 
@@ -309,9 +344,13 @@ def _noise_chunk(gen: np.random.Generator, m: int, N: int, dtype: np.dtype, nois
 
 
 def _chunk_len(N: int, noisy: bool) -> int:
+    """Steps per kernel call: noise buffers of about 8 MiB, and about ``_CHUNK_WORK``
+    multiply-adds (a few hundredths of a second) so that the progress bar and the
+    divergence report stay responsive.  The chunking does not change the result."""
+    by_work = max(1, _CHUNK_WORK // (N * N))
     if not noisy:
-        return _PLAIN_CHUNK
-    return max(1, _NOISE_CHUNK_BYTES // (8 * N))
+        return min(_PLAIN_CHUNK, by_work)
+    return min(max(1, _NOISE_CHUNK_BYTES // (8 * N)), by_work)
 
 
 # --------------------------------------------------------------------------------------
@@ -328,28 +367,172 @@ def _record_numpy(x, phi, units, rec_x, stats, row):
     rec_x[row] = x[units]
 
 
+def _bad_phi(x: np.ndarray, r: np.ndarray) -> str:
+    """Reason text when phi(x) is not finite at a finite x ("" otherwise)."""
+    bad = ~np.isfinite(r)
+    if not np.any(bad):
+        return ""
+    i = int(np.flatnonzero(bad)[0])
+    return (
+        f"the transfer function phi returned {r[i]} at the finite x = {x[i]:.6g} "
+        f"({int(bad.sum())} of {x.size} units)"
+    )
+
+
 def _advance_numpy(x, J, I, noise, n_steps, p, plan, units, rec_x, stats, phi):
+    """NumPy twin of :func:`rnmf.sim._kernels.rate.advance`; returns (steps, reason)."""
     dtype = x.dtype
     noisy = noise.shape[0] > 0
+    lim = p.limit
     for k in range(n_steps):
-        h = J @ np.asarray(phi(x), dtype=dtype)
+        r = np.asarray(phi(x), dtype=dtype)
+        why = _bad_phi(x, r)
+        if why:
+            return k, why
+        h = J @ r
         h += I
         x *= p.decay
         x += p.gain * h
         if noisy:
             x += p.noise * noise[k]
+        if not np.max(np.abs(x)) <= lim:
+            return k + 1, _limit_reason(x, lim)
         s = plan.first_step + k + 1
         if s >= plan.n_burn and (s - plan.n_burn) % plan.every == 0:
-            _record_numpy(x, phi, units, rec_x, stats, (s - plan.n_burn) // plan.every)
+            row = (s - plan.n_burn) // plan.every
+            _record_numpy(x, phi, units, rec_x, stats, row)
+            if not np.all(np.isfinite(stats[row])):
+                return k + 1, _bad_phi(x, np.asarray(phi(x), dtype=dtype)) or "non-finite record"
+    return n_steps, ""
+
+
+def _limit_reason(x: np.ndarray, lim: float) -> str:
+    finite = np.isfinite(x)
+    if not np.all(finite):
+        return f"the state became non-finite ({int((~finite).sum())} of {x.size} units)"
+    return f"the state exceeded the divergence limit {lim:.3g} (max |x| = {np.max(np.abs(x)):.3g})"
 
 
 def _custom_phi(net: RateNetwork, dtype: np.dtype):
     f = net.phi
 
     def phi(v: np.ndarray) -> np.ndarray:
-        return np.asarray(f(v), dtype=dtype)
+        with np.errstate(all="ignore"):
+            return np.asarray(f(v), dtype=dtype)
 
     return phi
+
+
+def _divergence_limit(value: Any, x0: np.ndarray, I: np.ndarray, sigma: float, dtype) -> float:
+    if value is not None:
+        lim = check_finite("divergence_limit", value)
+        if lim <= 0:
+            raise ValueError(f"divergence_limit must be > 0, got {value!r}")
+    else:
+        scale = max(
+            1.0,
+            float(np.max(np.abs(x0), initial=0.0)),
+            float(np.max(np.abs(I), initial=0.0)),
+            sigma,
+        )
+        lim = DIVERGENCE_FACTOR * scale
+    return min(lim, 1e-2 * float(np.finfo(dtype).max))
+
+
+def _divergence_hint(net: RateNetwork) -> str:
+    if net.phi.code < 0 and net.phi.kind == "custom":
+        extra = " or a transfer function undefined for some inputs"
+    else:
+        extra = ""
+    return (
+        "an unbounded transfer function with too strong coupling (the network has no bounded "
+        f"state), a time step too large{extra}"
+    )
+
+
+def _warn_diverged(func: str, when: float, unit: str, reason: str, hint: str) -> None:
+    warnings.warn(
+        f"{func}: the run diverged at t = {when:g} ({unit}): {reason}; it stopped there and the "
+        f"records from that time on are NaN. Likely cause: {hint}.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def _memory_parts(
+    N: int, n_rec: int, n_units: int, dtype: np.dtype, sample_J: bool, chunk: int, noisy: bool
+) -> dict[str, float]:
+    item = dtype.itemsize
+    parts = {}
+    if sample_J:
+        parts[f"couplings J (N^2 = {N}^2 x {item} bytes)"] = N * N * item
+        if item != 8:
+            parts["float64 draw of J (rounded to fmt)"] = 8.0 * N * N
+    parts[f"recorded states ({n_rec} times x {n_units} units)"] = n_rec * n_units * item
+    parts["recorded times and population moments"] = n_rec * 5 * 8.0
+    if noisy:
+        parts["noise buffer"] = chunk * N * 8.0
+    parts["state and scratch vectors"] = 6.0 * N * 8
+    return parts
+
+
+# --------------------------------------------------------------------------------------
+# emulated number formats (rnmf.sim.formats)
+# --------------------------------------------------------------------------------------
+
+
+def _is_ieee_rn(f: NumberFormat, bits: int) -> bool:
+    """Whether ``f`` is IEEE binary32/64 with round-to-nearest and IEEE overflow."""
+    if bits == 64:
+        return f.kind == "native"
+    return (
+        f.kind == "float"
+        and (f.exponent_bits, f.mantissa_bits) == (8, 23)
+        and f.rounding == "nearest"
+        and f.overflow == "ieee"
+        and not f.finite_only
+    )
+
+
+def _resolve_precision(fmt: Any) -> tuple[MixedPrecision | None, np.dtype, bool]:
+    """(precision or None for the native paths, storage dtype, native accumulation)."""
+    if isinstance(fmt, str) and fmt in FORMATS:
+        return None, np.dtype(fmt), False
+    try:
+        prec = as_precision(fmt)
+    except ValueError as err:
+        raise ValueError(
+            f"fmt must be 'float64', 'float32', a format name, a NumberFormat or a "
+            f"MixedPrecision: {err}"
+        ) from None
+    acc = prec.accumulator
+    fits32 = prec.weights.exact_in_float32 and prec.state.exact_in_float32
+    if _is_ieee_rn(acc, 32) and fits32:
+        return prec, np.dtype(np.float32), True
+    if _is_ieee_rn(acc, 64):
+        return prec, np.dtype(np.float64), True
+    return prec, np.dtype(np.float64), False
+
+
+def _round_network(prec: MixedPrecision, J, I, x, dtype: np.dtype, key: int):
+    """Couplings to the weight format, inputs and initial state to the state format."""
+    J = quantize(J, prec.weights, seed=key, step=0, site=0).astype(dtype)
+    I = quantize(I, prec.state, seed=key, step=0, site=11).astype(dtype)
+    x = quantize(x, prec.state, seed=key, step=0, site=12).astype(dtype)
+    return J, I, x, np.ascontiguousarray(J.T)
+
+
+def _emulated_params(p: StepParams, prec: MixedPrecision, key: int) -> StepParams:
+    """Scheme coefficients rounded to nearest in the accumulator format (constants prepared
+    once by the host, as float64 scalars)."""
+    acc = prec.accumulator.with_rounding("nearest")
+    c = quantize(
+        np.array([p.decay, p.gain, p.noise], dtype=np.float64), acc, seed=key, step=0, site=13
+    )
+    return p._replace(
+        decay=float(c[0]), gain=float(c[1]), noise=float(c[2]), limit=float(p.limit),
+        theta=float(p.theta), a_erf=float(p.a_erf), zero=0.0, one=1.0,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
@@ -368,10 +551,11 @@ def simulate(
     burn_in: float = 0.0,
     record_units: int | np.ndarray | str = 200,
     record_every: int = 1,
-    fmt: Literal["float64", "float32"] = "float64",
+    fmt: str | NumberFormat | MixedPrecision = "float64",
     J: np.ndarray | None = None,
     I: np.ndarray | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
+    divergence_limit: float | None = None,
 ) -> Trajectory:
     r"""Simulate one realisation of a random rate network.
 
@@ -402,30 +586,56 @@ def simulate(
     x0 : (N,) array, optional
         Initial state; default i.i.d. standard normal :math:`x_i(0) \sim N(0, 1)`.
     burn_in : float
-        Duration simulated before recording starts (units of tau, or steps).
+        Duration simulated before recording starts (units of tau, or steps); not part
+        of ``T``, and ``t[0] == burn_in``.
     record_units : int, array of int or "all"
         The first n units, the given unit indices, or all units.
     record_every : int
         Record every this many steps (>= 1).
-    fmt : {"float64", "float32"}
-        Number format of the state, couplings and arithmetic.
+    fmt : "float64", "float32", a format name, NumberFormat or MixedPrecision
+        Number format of the state, couplings and arithmetic.  ``"float64"`` and
+        ``"float32"`` run natively.  Any other format (``"bfloat16"``, ``"fp16-sr"``,
+        ``"Q(4,11)"``, a :class:`~rnmf.sim.formats.NumberFormat`, a
+        :class:`~rnmf.sim.formats.MixedPrecision`; see :func:`rnmf.sim.formats.get_format`)
+        is emulated exactly by :mod:`rnmf.sim._kernels.rate_formats`: couplings rounded
+        once to the weight format, activations and state rounded to the state format,
+        every operation of the update rounded to the accumulator format (the scheme
+        coefficients once, to nearest), (a 16-bit
+        float name alone means float32 accumulation, see
+        :func:`rnmf.sim.formats.as_precision`).  Stochastic rounding is keyed by the
+        int ``rng`` (a Generator gives one extra integer draw after ``x0``), so a seed
+        fixes the run bit for bit.
     J : (N, N) array, optional
         Couplings (``J[i, j]``: from j onto i), instead of sampling them.
     I : (N,) array, optional
         External inputs, instead of sampling them.
-    progress : bool
-        Print the fraction done to stderr after each chunk of steps.
+    progress : bool or None
+        None (default): a progress bar on stderr that appears when the run lasts
+        more than 2 s; True: from the start; False: none.
+    divergence_limit : float, optional
+        The run stops, and the result says ``diverged``, when some :math:`|x_i|`
+        exceeds this (or is not finite).  Default :math:`10^{10}` times
+        ``max(1, max|x0|, max|I|, sigma_noise)``.
 
     Returns
     -------
     Trajectory
         Recorded states, population moments over all N units at every recorded time,
-        and the final state.
+        and the final state.  ``Trajectory.diverged`` (with a ``RuntimeWarning``)
+        when the state ran away.
+
+    Raises
+    ------
+    rnmf.sim._memory.InsufficientMemoryError
+        (a ``MemoryError`` and a ``ValueError``) when the couplings and recordings
+        would not fit into the available memory; raised before allocating, with the
+        numbers.
 
     Notes
     -----
     Built-in transfer functions run in a compiled numba kernel; a custom
-    ``Transfer`` runs in a NumPy loop (slower for small N).
+    ``Transfer`` runs in a NumPy loop (slower for small N), which also stops when
+    phi returns NaN or inf at a finite input.
 
     Reproducibility: the kernels are serial and the noise is pre-generated from the
     Generator in chunks (the chunk size does not change the stream), so the same seed
@@ -434,52 +644,108 @@ def simulate(
     ``Trajectory.seed`` reproduces a run whose ``J``, ``I`` and ``x0`` were sampled.
     """
     net = _check_net(net)
-    dtype = _check_fmt(fmt)
+    prec, dtype, native_acc = _resolve_precision(fmt)
     dt = _check_dt(net, dt, method)
     n_T = _n_steps("T", T, net, dt, allow_zero=False)
     n_burn = _n_steps("burn_in", burn_in, net, dt, allow_zero=True)
     every = check_int("record_every (steps between records)", record_every, minimum=1)
     units = _resolve_units(record_units, net.N)
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None (automatic), got {progress!r}")
     seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
-    gen = as_rng(rng)
-    J, I, x = _network_and_state(net, gen, dtype, J, I, x0)
-
     N = net.N
     n_total = n_burn + n_T
     n_rec = n_T // every + 1
+    chunk = _chunk_len(N, net.noisy)
+    check_memory(
+        "simulate",
+        _memory_parts(N, n_rec, units.size, dtype, J is None, chunk, net.noisy),
+        hint="Reduce N, T / record_every or record_units, or use fmt='float32'.",
+    )
+    gen = as_rng(rng)
+    J, I, x = _network_and_state(net, gen, dtype, J, I, x0)
+    if prec is not None:
+        key = seed if seed is not None and seed >= 0 else int(gen.integers(0, 2**63))
+        J, I, x, JT = _round_network(prec, J, I, x, dtype, key)
+    limit = _divergence_limit(divergence_limit, x, I, net.sigma_noise, dtype)
+
     rec_x = np.empty((n_rec, units.size), dtype=dtype)
     stats = np.empty((n_rec, 4), dtype=np.float64)
-    p = _step_params(net, dt, method, dtype)
+    p = _step_params(net, dt, method, dtype, limit)
+    counts = np.zeros(1, dtype=np.int64)
+    if prec is not None:
+        p = _emulated_params(p, prec, key)
+        coef = np.array([p.decay, p.gain, p.noise], dtype=dtype)
     custom = p.code < 0
     phi = _custom_phi(net, dtype) if custom else None
     r = np.empty(N, dtype=dtype)
     h = np.empty(N, dtype=dtype)
-    if n_burn == 0:
+    reason = ""
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0 (initial state) must be finite")
+    if custom:
+        reason = _bad_phi(x, phi(x))
+    if n_burn == 0 and not reason:
         if custom:
             _record_numpy(x, phi, units, rec_x, stats, 0)
         else:
             record(x, p, units, rec_x, stats, 0, r)
-    chunk = _chunk_len(N, net.noisy)
+    bar = progress_bar(progress, n_total, "rnmf.sim.simulate")
     done = 0
-    while done < n_total:
-        m = min(chunk, n_total - done)
-        noise = _noise_chunk(gen, m, N, dtype, net.noisy)
-        plan = RecordPlan(done, n_burn, every)
-        if custom:
-            _advance_numpy(x, J, I, noise, m, p, plan, units, rec_x, stats, phi)
-        else:
-            advance(x, J, I, noise, m, p, plan, units, rec_x, stats, r, h)
-        done += m
-        if progress:
-            print(f"rnmf.sim.simulate: {done}/{n_total} steps", file=sys.stderr)
+    try:
+        while done < n_total and not reason:
+            m = min(chunk, n_total - done)
+            noise = _noise_chunk(gen, m, N, dtype, net.noisy)
+            plan = RecordPlan(done, n_burn, every)
+            if custom:
+                taken, reason = _advance_numpy(x, J, I, noise, m, p, plan, units, rec_x, stats, phi)
+            elif prec is not None:
+                taken, bad = advance_format(
+                    x, JT, I, noise, m, p, plan, units, rec_x, stats, r, h,
+                    prec.state.params(), prec.accumulator.params(), key, native_acc, counts,
+                    coef,
+                )  # fmt: skip
+                reason = _limit_reason(x, limit) if bad else ""
+            else:
+                taken, bad = advance(x, J, I, noise, m, p, plan, units, rec_x, stats, r, h)
+                reason = _limit_reason(x, limit) if bad else ""
+            done += taken
+            if bar is not None:
+                bar.update(taken)
+    finally:
+        if bar is not None:
+            bar.close()
 
     step = 1.0 if net.discrete else dt
     t = (n_burn + every * np.arange(n_rec)) * step
+    diverged_at = None
+    if reason:
+        # the state after `done` steps is the first bad one (too large, or phi of it not
+        # finite): records from that step on are NaN
+        last_good = done - 1
+        n_ok = 0 if last_good < n_burn else (last_good - n_burn) // every + 1
+        rec_x[n_ok:] = np.nan
+        stats[n_ok:] = np.nan
+        diverged_at = done * step
+        unit = "steps" if net.discrete else "units of tau"
+        _warn_diverged("simulate", diverged_at, unit, reason, _divergence_hint(net))
     stats = np.ascontiguousarray(stats.T)
     for arr in (t, rec_x, units, stats, x):
         arr.flags.writeable = False
     return Trajectory(
         model=net,
+        method="map" if net.discrete else method,
+        options={
+            "dt": step,
+            "burn_in": n_burn * step,
+            "record_every": every,
+            "fmt": str(dtype.name) if prec is None else str(prec),
+            "divergence_limit": float(limit),
+        },
+        converged=not reason,
+        status=Status.DIVERGED if reason else Status.CONVERGED,
+        n_iter=done,
+        residual=0.0,
         t=t,
         x=rec_x,
         units=units,
@@ -492,8 +758,11 @@ def simulate(
         record_every=every,
         burn_in=n_burn * step,
         T=n_T * step,
-        n_steps=n_total,
-        method="map" if net.discrete else method,
-        fmt=str(dtype.name),
+        n_steps=done,
+        fmt=str(dtype.name) if prec is None else str(prec),
         seed=seed,
+        diverged=bool(reason),
+        diverged_at=diverged_at,
+        diverged_reason=reason,
+        n_overflow=int(counts[0]),
     )

@@ -26,30 +26,51 @@ neuron and the ring buffer ``(max_delay_steps + 1) x 8`` bytes per neuron in flo
 With a single delay, 16 GiB hold about ``4.2e9`` synapses, e.g. ``1e5`` neurons with
 ``4e4`` inputs each or ``4e5`` neurons with ``1e4`` each (distributed delays:
 ``3.4e9``).  Building needs no memory beyond the CSR and one chunk of draws (two
-passes over the same random stream: count, then fill).
+passes over the same random stream: count, then fill).  :func:`memory_estimate` sums
+these parts from the model alone, and :func:`simulate_lif` refuses a run that needs more
+than 80 % of the available memory before it allocates or draws anything (Brunel's model
+with ``N_E = 1e8`` has 1.6e15 synapses: refused at once).
 """
 
 from __future__ import annotations
 
 import math
-import sys
+import numbers
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import special
 
-from rnmf._checks import as_rng, check_array, check_choice, check_int, check_positive
+from rnmf._checks import (
+    as_rng,
+    check_array,
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_positive,
+)
 from rnmf.models import LIFNetwork
-from rnmf.results import Result
+from rnmf.results import Result, Status
 
-from ._kernels.spiking import Net, Params, Record, State, fill_csr, lif_run
+from ._kernels.spiking import Net, Params, Record, State, fill_csr, lif_run, lif_run_format
+from ._memory import check_memory, progress_bar
+from .formats import MixedPrecision, as_precision, quantize
 
-__all__ = ["LIFResult", "build_connectivity", "guide_table", "poisson_cdf_table", "simulate_lif"]
+__all__ = [
+    "LIFResult",
+    "build_connectivity",
+    "guide_table",
+    "memory_estimate",
+    "poisson_cdf_table",
+    "simulate_lif",
+]
 
 _CHUNK_DRAWS = 1 << 22  # synapses drawn per chunk while building
 _CHUNK_WORDS = 1 << 20  # 64-bit random words per simulation chunk
+_CHUNK_STEPS = 1000  # steps per chunk at most: progress updates and the divergence check
 
 
 # ---------------------------------------------------------------------------
@@ -344,7 +365,10 @@ class LIFResult(Result):
     Attributes
     ----------
     T, dt : float
-        Simulated time and step (ms).
+        Recorded time and step (ms).
+    burn_in : float
+        Time simulated before recording started (ms); recorded times lie in
+        ``(burn_in, burn_in + T]``.
     fmt : str
         Number format of the state.
     senders : ndarray of int32
@@ -353,21 +377,22 @@ class LIFResult(Result):
     times : ndarray of float64
         Spike times in ms (end of the step in which threshold was crossed).
     n_spikes : int
-        All spikes, recorded or not.
+        All spikes after the burn-in, recorded or not.
     overflow : bool
         True if ``max_spikes`` was reached; recording stopped there (the rates,
         ``spike_counts`` and the dynamics are complete).
     spike_counts : ndarray of int64, shape (N,)
-        Spikes per neuron over the whole run.
+        Spikes per neuron after the burn-in.
     pop_slices : tuple of (start, stop)
         Neuron index range of each population.
     rate_bin : float
         Bin width (ms) of ``pop_rates``.
     pop_rates : ndarray, shape (n_bins, P)
-        Population rates in Hz per bin; bin ``b`` covers ``(b, b + 1] * rate_bin``.
-    V_index : ndarray of int64
-        Neurons whose membrane potential was recorded.
-    V : ndarray, shape (n_steps, len(V_index))
+        Population rates in Hz per bin; bin ``b`` covers
+        ``burn_in + (b, b + 1] * rate_bin``.
+    units : ndarray of int64
+        Neurons whose membrane potential was recorded (``record_units``).
+    V : ndarray, shape (n_steps, len(units))
         Membrane potential (mV) after each step, at ``V_times``.
     build_time, run_time : float
         Wall-clock seconds to sample the network and to simulate it.
@@ -376,6 +401,21 @@ class LIFResult(Result):
         Adjacency memory per synapse (targets, delays, offsets).
     in_degree : dict
         ``(a, b) -> (mean, std, min, max)`` of the realised in-degrees.
+    diverged : bool
+        The state (V or the synaptic current) became non-finite (a number-format
+        overflow, e.g. from enormous PSPs); checked after every chunk of at most 1000
+        steps.  The run stopped there, ``converged`` is False, ``status`` is
+        ``Status.DIVERGED`` and a RuntimeWarning said so.
+    diverged_at : float or None
+        Start (ms from the run start) of the chunk in which it happened; records from
+        there on are NaN and later spikes are dropped.
+    diverged_reason : str
+        What became non-finite ("" when the run did not diverge).
+    n_overflow : int
+        Emulated formats (``fmt`` not float64/float32): roundings of the neuron update
+        beyond the format's range (saturated, wrapped, or inf / NaN).
+    n_overflow_ring : int
+        The same for the ring-buffer accumulation of the PSPs.
     """
 
     T: float
@@ -389,25 +429,36 @@ class LIFResult(Result):
     pop_slices: tuple
     rate_bin: float
     pop_rates: np.ndarray
-    V_index: np.ndarray
+    units: np.ndarray
     V: np.ndarray
     build_time: float
     run_time: float
     n_synapses: int
     bytes_per_synapse: float
     in_degree: dict
+    burn_in: float = 0.0
+    diverged: bool = False
+    diverged_at: float | None = None
+    diverged_reason: str = ""
+    n_overflow: int = 0
+    n_overflow_ring: int = 0
 
     _base_hidden = ("model", "options", "in_degree", "pop_slices", "converged", "status")
 
     @property
+    def V_index(self) -> np.ndarray:
+        """Old name of :attr:`units`."""
+        return self.units
+
+    @property
     def V_times(self) -> np.ndarray:
-        """Times (ms) of the rows of ``V``."""
-        return (np.arange(self.V.shape[0]) + 1) * self.dt
+        """Times (ms, from the start of the run) of the rows of ``V``."""
+        return self.burn_in + (np.arange(self.V.shape[0]) + 1) * self.dt
 
     @property
     def rate_times(self) -> np.ndarray:
-        """Centres (ms) of the ``pop_rates`` bins."""
-        return (np.arange(self.pop_rates.shape[0]) + 0.5) * self.rate_bin
+        """Centres (ms, from the start of the run) of the ``pop_rates`` bins."""
+        return self.burn_in + (np.arange(self.pop_rates.shape[0]) + 0.5) * self.rate_bin
 
     @property
     def mean_rates(self) -> np.ndarray:
@@ -429,12 +480,16 @@ class LIFResult(Result):
 
     def _repr_rows(self) -> list[tuple[str, str]]:
         rows = [
-            ("T, dt (ms)", f"{self.T:g}, {self.dt:g} ({self.fmt})"),
+            ("T, dt (ms)", f"{self.T:g}, {self.dt:g} ({self.fmt})")
+            if not self.burn_in
+            else ("burn_in, T, dt (ms)", f"{self.burn_in:g}, {self.T:g}, {self.dt:g} ({self.fmt})"),
             ("mean rates (Hz)", ", ".join(f"{r:.4g}" for r in self.mean_rates)),
             ("spikes", f"{self.n_spikes} ({self.senders.size} recorded, overflow={self.overflow})"),
             ("synapses", f"{self.n_synapses} ({self.bytes_per_synapse:.2f} B each)"),
             ("build, run (s)", f"{self.build_time:.3g}, {self.run_time:.3g}"),
         ]
+        if self.diverged:
+            rows.append(("DIVERGED", f"at t = {self.diverged_at:g} ms: {self.diverged_reason}"))
         return rows
 
 
@@ -482,7 +537,7 @@ def _prepare(net: LIFNetwork, T: float, dt: float, rng: Any, V0: Any) -> tuple[_
     if V0 is None:
         V0 = rng.uniform(min(0.0, net.V_reset), net.V_th, size=N)
     else:
-        V0a = np.asarray(V0, dtype=float)
+        V0a = check_array("V0 (mV)", V0, finite=False).reshape(np.shape(V0))
         if V0a.ndim == 0:
             V0a = np.full(N, float(V0a))
         V0 = check_array("V0 (mV)", V0a, shape=(N,))
@@ -531,6 +586,151 @@ def propagators(net: LIFNetwork, dt: float) -> tuple[float, float, float]:
 # public entry point
 
 
+def _resolve_units(record_units: Any, N: int) -> np.ndarray:
+    """``record_units`` (int n: the first n neurons, index array, or "all") as int64 indices."""
+    if isinstance(record_units, str):
+        if record_units != "all":
+            raise ValueError(
+                f"record_units must be an int, an array of neuron indices or 'all', got {record_units!r}"
+            )
+        return np.arange(N, dtype=np.int64)
+    if isinstance(record_units, numbers.Integral) and not isinstance(record_units, bool):
+        n = int(record_units)
+        if n < 0:
+            raise ValueError(f"record_units must be >= 0 (number of neurons to record), got {n}")
+        return np.arange(min(n, N), dtype=np.int64)
+    if isinstance(record_units, bool):
+        raise ValueError(
+            f"record_units must be an int, an index array or 'all', got {record_units!r}"
+        )
+    try:
+        arr = np.asarray(record_units if record_units is not None else (), dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"record_units must be an int, a 1-D array of neuron indices or 'all', got {record_units!r}"
+        ) from None
+    if arr.size and (
+        np.any(~np.isfinite(arr)) or np.any(arr != np.rint(arr)) or arr.min() < 0 or arr.max() >= N
+    ):
+        raise ValueError(
+            f"record_units indices must be integers in [0, {N - 1}] for N = {N}, got {record_units!r}"
+        )
+    return arr.astype(np.int64)
+
+
+def _n_synapses(net: LIFNetwork) -> float:
+    """Expected number of synapses (exact for fixed in-degrees), as a float: no overflow."""
+    K = np.asarray(net.K, dtype=float)
+    return float(np.asarray(net.N, dtype=float) @ K.sum(axis=1))
+
+
+def memory_estimate(
+    net: LIFNetwork,
+    T: float,
+    *,
+    dt: float = 0.1,
+    burn_in: float = 0.0,
+    record_units: Any = 0,
+    record_spikes: bool = True,
+    max_spikes: int | None = None,
+    record_rates_bin: float | None = None,
+    fmt: str = "float64",
+) -> dict[str, int]:
+    """Bytes that :func:`simulate_lif` allocates, by part, computed before any allocation.
+
+    Parts: the synapses (one ``int32`` target each, plus one ``uint8``/``uint16`` delay
+    with distributed delays), the CSR offsets and the counts of the build pass
+    (``8 (3P + 1)`` bytes per neuron), the ring buffer (``(max_delay_steps + 1) N``
+    numbers), the neuron state, the first spike buffer (8 bytes per spike; it grows
+    with the spikes, up to ``max_spikes``), the population rates, the membrane traces
+    of ``record_units`` and the random-number chunks.  Same arguments as
+    :func:`simulate_lif`.
+    """
+    if not isinstance(net, LIFNetwork):
+        raise ValueError(f"net must be an rnmf.models.LIFNetwork, got {type(net).__name__}")
+    check_choice("fmt", fmt, ("float64", "float32"))
+    item = np.dtype(fmt).itemsize
+    dt = check_positive("dt (ms)", dt)
+    n_steps = _steps("T (ms)", T, dt, allow_zero=False)
+    n_burn = _steps("burn_in (ms)", burn_in, dt, allow_zero=True)
+    spb = _rate_bin_steps(record_rates_bin, dt)
+    N = sum(net.N)
+    units = _resolve_units(record_units, N)
+    d_lo, d_hi = _delay_steps(net, dt)
+    M = _n_synapses(net)
+    per_syn = 4 + (0 if d_hi == d_lo else (1 if d_hi <= 255 else 2))
+    cap = 0 if not record_spikes else max(1024, 4 * N)
+    if max_spikes is not None:
+        cap = min(cap, int(max_spikes))
+    return {
+        "synapses": int(M * per_syn),
+        "CSR offsets and build counts": int(8 * N * (3 * net.P + 1)),
+        "ring buffer": int((d_hi + 1) * N * item),
+        "neuron state": int(N * (2 * item + 4 + 4 + 8 + 8 + 8 + 1)),
+        "spike buffer": int(8 * cap),
+        "population rates": int(16 * net.P * (-(-n_steps // spb) + -(-n_burn // spb))),
+        "membrane traces": int(n_steps * units.size * item),
+        "random-number chunks": int(8 * _CHUNK_WORDS + 16 * _CHUNK_DRAWS),
+    }
+
+
+def _steps(name: str, value: Any, dt: float, *, allow_zero: bool) -> int:
+    """A duration in ms as a whole number of steps of ``dt``."""
+    v = check_nonnegative(name, value) if allow_zero else check_positive(name, value)
+    if v > 0 and v < dt * (1 - 1e-9):
+        raise ValueError(f"dt (ms) = {dt:g} is longer than {name} = {v:g}; pass a smaller dt")
+    if v / dt > 2**31 - 2:
+        raise ValueError(
+            f"{name} = {v:g} ms is {v / dt:.3g} steps of dt = {dt:g} ms; at most 2^31 - 2 fit"
+        )
+    n = int(round(v / dt))
+    if abs(n * dt - v) > 1e-6 * max(v, dt):
+        raise ValueError(f"{name} = {v:g} must be a multiple of dt = {dt:g} ms")
+    return n
+
+
+def _rate_bin_steps(record_rates_bin: float | None, dt: float) -> int:
+    if record_rates_bin is None:
+        return max(1, int(round(1.0 / dt)))
+    rb = check_positive("record_rates_bin (ms)", record_rates_bin)
+    if rb / dt > 2**31 - 2:
+        raise ValueError(f"record_rates_bin = {rb:g} ms is too long ({rb / dt:.3g} steps)")
+    spb = int(round(rb / dt))
+    if spb < 1 or abs(spb * dt - rb) > 1e-6 * rb:
+        raise ValueError(f"record_rates_bin = {rb:g} ms must be a positive multiple of dt = {dt:g}")
+    return spb
+
+
+def _resolve_lif_format(fmt: Any) -> tuple[MixedPrecision | None, str]:
+    """(None, name) for the native float64/float32 paths, else (precision, its name)."""
+    if isinstance(fmt, str) and fmt in ("float64", "float32"):
+        return None, fmt
+    try:
+        prec = as_precision(fmt)
+    except ValueError as err:
+        raise ValueError(
+            f"fmt must be 'float64', 'float32', a format name, a NumberFormat or a "
+            f"MixedPrecision: {err}"
+        ) from None
+    return prec, str(prec)
+
+
+def _round_lif(prec: MixedPrecision, par: Params, knet: Net, st: State, key: int):
+    """Weights to the weight format, V0 to the state format, constants to nearest in the
+    accumulator format (prepared once by the host)."""
+    acc = prec.accumulator.with_rounding("nearest")
+    fpar = quantize(par.fpar, acc, seed=key, site=14)
+    V_inf = quantize(par.V_inf, acc, seed=key, site=15)
+    ext_val = quantize(par.ext_val, prec.weights, seed=key, site=16)
+    W = quantize(knet.W, prec.weights, seed=key, site=17)
+    V = quantize(st.V, prec.state, seed=key, site=18)
+    return (
+        par._replace(fpar=fpar, V_inf=V_inf, ext_val=ext_val),
+        knet._replace(W=W),
+        st._replace(V=V),
+    )
+
+
 def simulate_lif(
     net: LIFNetwork,
     T: float,
@@ -538,25 +738,29 @@ def simulate_lif(
     dt: float = 0.1,
     rng: None | int | np.random.Generator = None,
     V0: None | float | np.ndarray = None,
+    burn_in: float = 0.0,
+    record_units: int | np.ndarray | str = 0,
     record_spikes: bool = True,
     max_spikes: int | None = None,
     record_rates_bin: float | None = None,
-    record_V: Any = (),
-    fmt: str = "float64",
-    progress: bool = False,
+    fmt: Any = "float64",
+    progress: bool | None = None,
+    record_V: Any = None,
 ) -> LIFResult:
-    r"""Simulate an LIF network for ``T`` ms.
+    r"""Simulate an LIF network for ``burn_in + T`` ms and record the last ``T`` ms.
 
     Subthreshold dynamics (Brunel 2000, J Comput Neurosci 8:183, eq. 1)
     ``tau_m dV/dt = -V + mu_ext + RI_syn`` are integrated exactly between grid
     points (Rotter & Diesmann 1999, Biol Cybern 81:381, eqs. 3-6); see the module
-    docstring for the update order, conventions and memory use.
+    docstring for the update order, conventions and memory use.  The memory the run
+    needs (:func:`memory_estimate`) is checked against the available memory before
+    anything is allocated.
 
     Parameters
     ----------
     net : LIFNetwork
     T : float
-        Simulated time in ms (a multiple of ``dt``).
+        Recorded time in ms (a multiple of ``dt``).
     dt : float
         Time step in ms; every delay must be ``>= dt``.
     rng : None, int or numpy.random.Generator
@@ -566,6 +770,14 @@ def simulate_lif(
         Initial membrane potentials (mV).  Default: uniform on
         ``[min(0, V_reset), V_th)``, i.e. ``U(0, 20)`` mV for Brunel's model, as in the
         NEST and Brian2 examples of that network.
+    burn_in : float
+        Time (ms, a multiple of ``dt``) simulated before recording starts; not part of
+        ``T``.  Spikes, rates and membrane potentials of the burn-in are not recorded;
+        spike times count from the start of the run, so recorded times lie in
+        ``(burn_in, burn_in + T]``.
+    record_units : int, array of int or "all"
+        Neurons whose membrane potential is recorded at every step: ``n`` the first n
+        (0, the default: none), an index array, or every neuron.
     record_spikes : bool
         Keep ``(senders, times)`` of every spike.
     max_spikes : int, optional
@@ -574,12 +786,23 @@ def simulate_lif(
     record_rates_bin : float, optional
         Bin (ms, a multiple of ``dt``) of the recorded population rates; default the
         multiple of ``dt`` closest to 1 ms.
-    record_V : sequence of int
-        Neurons whose membrane potential is recorded at every step.
-    fmt : {"float64", "float32"}
-        Number format of the state, ring buffer and weights.
-    progress : bool
-        Print progress to stderr.
+    fmt : "float64", "float32", a format name, NumberFormat or MixedPrecision
+        Number format of the state, ring buffer and weights.  "float64" and "float32"
+        run the native kernel.  Any other format (:mod:`rnmf.sim.formats`; a name
+        such as "bf16", "fp16-sr", "q7.8") is emulated exactly by
+        :func:`rnmf.sim._kernels.spiking.lif_run_format`: the PSPs ``J``, ``J_ext``
+        rounded once to the weight format, ``V0`` to the state format, the
+        propagators and thresholds to nearest in the accumulator format, and every
+        operation of the voltage, current and ring-buffer updates rounded to the
+        accumulator format with stores of V and I rounded to the state format.
+        Stochastic rounding draws the counter-based stream keyed by the integer
+        ``rng`` (or a key drawn from it), so a seed fixes the run bit for bit;
+        overflows are counted in ``n_overflow`` and ``n_overflow_ring``.
+    progress : bool or None
+        None (default): a progress bar on stderr (tqdm) that appears when the run lasts
+        more than 2 s; True: from the start; False: silent.
+    record_V : sequence of int, optional
+        Deprecated alias of ``record_units`` (a DeprecationWarning says so).
 
     Returns
     -------
@@ -589,7 +812,10 @@ def simulate_lif(
     ------
     ValueError
         On a non-positive ``T`` or ``dt``, delays shorter than ``dt``, a malformed
-        ``V0``, ``record_V`` or ``max_spikes``.
+        ``V0``, ``record_units``, ``burn_in`` or ``max_spikes``.
+    rnmf.sim._memory.InsufficientMemoryError
+        (a MemoryError and a ValueError) when the run needs more than 80 % of the
+        available memory; the message gives the bytes of each part.
 
     References
     ----------
@@ -598,31 +824,61 @@ def simulate_lif(
     Morrison A, Mehring C, Geisel T, Aertsen A, Diesmann M (2005) Neural Comput
     17:1776 (ring buffers, CSR delivery).
     """
-    check_choice("fmt", fmt, ("float64", "float32"))
-    dtype = np.dtype(fmt)
-    if record_rates_bin is not None:
-        rb = check_positive("record_rates_bin (ms)", record_rates_bin)
+    if record_V is not None:
+        if not (isinstance(record_units, numbers.Integral) and record_units == 0):
+            raise ValueError("record_V is the old name of record_units; give record_units only")
+        try:
+            _resolve_units(record_V, sum(net.N) if isinstance(net, LIFNetwork) else 0)
+        except ValueError as exc:
+            raise ValueError(str(exc).replace("record_units", "record_V")) from None
+        warnings.warn(
+            "simulate_lif(record_V=...) is deprecated; use record_units=...",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        record_units = record_V
+    if not isinstance(net, LIFNetwork):
+        raise ValueError(f"net must be an rnmf.models.LIFNetwork, got {type(net).__name__}")
+    prec, fmt = _resolve_lif_format(fmt)
+    if not isinstance(record_spikes, bool | np.bool_):
+        raise ValueError(f"record_spikes must be True or False, got {record_spikes!r}")
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None (automatic), got {progress!r}")
+    dtype = np.dtype(fmt) if prec is None else np.dtype(np.float64)
     if max_spikes is not None:
         max_spikes = check_int("max_spikes", max_spikes, minimum=0)
-    setup, build_time = _prepare(net, T, dt, rng, V0)
-    dt = setup.dt
-    if record_rates_bin is None:
-        rb = max(1, int(round(1.0 / dt))) * dt
-    spb = int(round(rb / dt))
-    if spb < 1 or abs(spb * dt - rb) > 1e-6 * rb:
-        raise ValueError(f"record_rates_bin = {rb:g} ms must be a positive multiple of dt = {dt:g}")
+    dt = check_positive("dt (ms)", dt)
+    n_steps = _steps("T (ms)", T, dt, allow_zero=False)
+    n_burn = _steps("burn_in (ms)", burn_in, dt, allow_zero=True)
+    spb = _rate_bin_steps(record_rates_bin, dt)
+    rb = spb * dt
     N = sum(net.N)
-    rec_idx = np.asarray(record_V if record_V is not None else (), dtype=float).ravel()
-    if rec_idx.size and (
-        np.any(~np.isfinite(rec_idx))
-        or np.any(rec_idx != np.rint(rec_idx))
-        or rec_idx.min() < 0
-        or rec_idx.max() >= N
-    ):
-        raise ValueError(f"record_V must hold neuron indices in [0, {N}), got {record_V!r}")
-    rec_idx = rec_idx.astype(np.int64)
+    rec_idx = _resolve_units(record_units, N)
+    if N >= 2**31:
+        raise ValueError(f"at most 2^31 - 1 neurons fit int32 indices, got N = {N}")
+    check_memory(
+        "simulate_lif",
+        memory_estimate(
+            net,
+            n_steps * dt,
+            dt=dt,
+            burn_in=n_burn * dt,
+            record_units=rec_idx,
+            record_spikes=record_spikes,
+            max_spikes=max_spikes,
+            record_rates_bin=rb,
+            fmt=fmt if prec is None else "float64",
+        ),
+        hint=f"The network has {_n_synapses(net):.3g} synapses; reduce N or K, "
+        "record_units or T, or pass max_spikes.",
+    )
+    seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
+    if prec is not None and not isinstance(rng, np.random.Generator):
+        rng = as_rng(rng)
+    setup, build_time = _prepare(net, (n_burn + n_steps) * dt, dt, rng, V0)
+    if prec is not None:
+        key = seed if seed is not None and seed >= 0 else int(rng.integers(0, 2**63))
     conn = setup.conn
-    n_steps = setup.n_steps
     L = conn.max_delay + 1
     P22, P21, P11 = propagators(net, dt)
     fpar = np.array(
@@ -657,74 +913,136 @@ def simulate_lif(
         ring=np.zeros((L, N), dtype=dtype),
         fired=np.zeros(N, dtype=np.int32),
     )
+    fcounts = np.zeros(2, dtype=np.int64)
+    if prec is not None:
+        par, knet, st = _round_lif(prec, par, knet, st, key)
+        fs, fa = prec.state.params(), prec.accumulator.params()
     if not record_spikes:
         cap_limit = 0
     else:
         cap_limit = max_spikes if max_spikes is not None else np.iinfo(np.int64).max
     cap = int(min(cap_limit, max(1024, 4 * N)))
-    n_bins = -(-n_steps // spb)
     rec = Record(
         spk_i=np.empty(cap, dtype=np.int32),
         spk_t=np.empty(cap, dtype=np.int32),
-        counters=np.array([0, 0, 0, 1 if record_spikes else 0], dtype=np.int64),
+        counters=np.array([0, 0, 0, 1 if record_spikes and cap_limit > 0 else 0], dtype=np.int64),
         counts=np.zeros(N, dtype=np.int64),
-        rates=np.zeros((n_bins, net.P), dtype=np.int64),
+        rates=np.zeros((-(-n_steps // spb), net.P), dtype=np.int64),
         steps_per_bin=spb,
         V_idx=rec_idx,
         V_trace=np.zeros((n_steps if rec_idx.size else 0, rec_idx.size), dtype=dtype),
+        first_step=n_burn,
     )
-    if record_spikes and max_spikes == 0:
-        rec.counters[3] = 0
+    # the burn-in records nothing: a scratch record with spikes off and no traces
+    burn = Record(
+        spk_i=np.empty(0, dtype=np.int32),
+        spk_t=np.empty(0, dtype=np.int32),
+        counters=np.zeros(4, dtype=np.int64),
+        counts=np.zeros(N if n_burn else 0, dtype=np.int64),
+        rates=np.zeros((-(-n_burn // spb), net.P), dtype=np.int64),
+        steps_per_bin=spb,
+        V_idx=np.empty(0, dtype=np.int64),
+        V_trace=np.zeros((0, 0), dtype=dtype),
+        first_step=0,
+    )
     bitgen = np.random.default_rng(setup.ext_seed).bit_generator
-    chunk = max(1, min(n_steps, _CHUNK_WORDS // setup.n_words))
+    chunk = max(1, min(n_burn + n_steps, _CHUNK_STEPS, _CHUNK_WORDS // setup.n_words))
+    bad_from = None  # first step of the chunk in which the state became non-finite
     empty_ext = np.zeros((0, 0), dtype=np.uint64)
+    bar = progress_bar(progress, n_burn + n_steps, "rnmf.sim.simulate_lif")
     t0 = time.perf_counter()
-    step0 = 0
-    while step0 < n_steps:
-        n = min(chunk, n_steps - step0)
-        if par.has_ext:
-            ext = bitgen.random_raw(n * setup.n_words).reshape(n, setup.n_words)
-        else:
-            ext = empty_ext
-        s = 0
-        while s < n:
-            growable = cap < cap_limit
-            s = lif_run(knet, par, st, rec, ext, step0, s, n, growable)
-            if s < n:  # grow the spike buffer and resume
-                cap = int(min(cap_limit, 2 * cap + N))
-                spk_i = np.empty(cap, dtype=np.int32)
-                spk_t = np.empty(cap, dtype=np.int32)
-                c = int(rec.counters[0])
-                spk_i[:c] = rec.spk_i[:c]
-                spk_t[:c] = rec.spk_t[:c]
-                rec = rec._replace(spk_i=spk_i, spk_t=spk_t)
-        step0 += n
-        if progress:
-            print(
-                f"\rrnmf.sim.simulate_lif: {step0 * dt:.0f}/{n_steps * dt:.0f} ms",
-                end="",
-                file=sys.stderr,
-            )
+    try:
+        for lo, hi, recording in ((0, n_burn, False), (n_burn, n_burn + n_steps, True)):
+            step0 = lo
+            while step0 < hi:
+                n = min(chunk, hi - step0)
+                if par.has_ext:
+                    ext = bitgen.random_raw(n * setup.n_words).reshape(n, setup.n_words)
+                else:
+                    ext = empty_ext
+                if not recording and prec is not None:
+                    lif_run_format(
+                        knet, par, st, burn, ext, step0, 0, n, False, fs, fa, key, fcounts
+                    )
+                elif not recording:
+                    lif_run(knet, par, st, burn, ext, step0, 0, n, False)
+                else:
+                    s = 0
+                    while s < n:
+                        growable = cap < cap_limit
+                        if prec is None:
+                            s = lif_run(knet, par, st, rec, ext, step0, s, n, growable)
+                        else:
+                            s = lif_run_format(
+                                knet, par, st, rec, ext, step0, s, n, growable, fs, fa, key,
+                                fcounts,
+                            )  # fmt: skip
+                        if s < n:  # grow the spike buffer and resume
+                            cap = int(min(cap_limit, 2 * cap + N))
+                            spk_i = np.empty(cap, dtype=np.int32)
+                            spk_t = np.empty(cap, dtype=np.int32)
+                            c = int(rec.counters[0])
+                            spk_i[:c] = rec.spk_i[:c]
+                            spk_t[:c] = rec.spk_t[:c]
+                            rec = rec._replace(spk_i=spk_i, spk_t=spk_t)
+                if not (np.all(np.isfinite(st.V)) and np.all(np.isfinite(st.I))):
+                    bad_from = step0
+                    break
+                step0 += n
+                if bar is not None:
+                    bar.update(n)
+            if bad_from is not None:
+                break
+    finally:
+        if bar is not None:
+            bar.close()
     run_time = time.perf_counter() - t0
-    if progress:
-        print(file=sys.stderr)
     c = int(rec.counters[0])
     senders = rec.spk_i[:c].copy()
     times = (rec.spk_t[:c].astype(np.float64) + 1.0) * dt
     pop_slices = tuple((int(conn.pop_start[a]), int(conn.pop_start[a + 1])) for a in range(net.P))
     rates = rec.rates / (np.asarray(net.N, dtype=float)[None, :] * spb * dt * 1e-3)
+    V_trace = rec.V_trace
+    diverged_at, reason = None, ""
+    if bad_from is not None:
+        n_bad = int(np.sum(~(np.isfinite(st.V) & np.isfinite(st.I))))
+        diverged_at = bad_from * dt
+        reason = (
+            f"the membrane potential or synaptic current of {n_bad} neurons became non-finite "
+            f"between t = {bad_from * dt:g} and {(bad_from + chunk) * dt:g} ms"
+        )
+        keep = rec.spk_t[:c] < bad_from
+        senders, times = senders[keep], times[keep]
+        first = max(0, bad_from - n_burn)
+        rates[first // spb :] = np.nan
+        V_trace = V_trace.astype(float)
+        V_trace[first:] = np.nan
+        warnings.warn(
+            f"simulate_lif: the run diverged at t = {diverged_at:g} ms: {reason}; it stopped "
+            "there and the records from that time on are NaN (spikes dropped). Check the PSP "
+            "amplitudes J, J_ext and the drive mu_ext (the number format overflows).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return LIFResult(
         model=net,
         method="time-driven exact integration (numba)",
         options={
             "dt": dt,
+            "burn_in": n_burn * dt,
             "fmt": fmt,
             "max_spikes": max_spikes,
             "record_rates_bin": rb,
             "record_spikes": record_spikes,
         },
-        n_iter=n_steps,
+        n_iter=n_burn + n_steps if bad_from is None else bad_from,
+        converged=bad_from is None,
+        status=Status.CONVERGED if bad_from is None else Status.DIVERGED,
+        diverged=bad_from is not None,
+        diverged_at=diverged_at,
+        diverged_reason=reason,
         T=n_steps * dt,
+        burn_in=n_burn * dt,
         dt=dt,
         fmt=fmt,
         senders=senders,
@@ -733,13 +1051,15 @@ def simulate_lif(
         overflow=bool(rec.counters[2]),
         spike_counts=rec.counts,
         pop_slices=pop_slices,
-        rate_bin=spb * dt,
+        rate_bin=rb,
         pop_rates=rates,
-        V_index=rec_idx,
-        V=rec.V_trace,
+        units=rec_idx,
+        V=V_trace,
         build_time=build_time,
         run_time=run_time,
         n_synapses=conn.n_synapses,
         bytes_per_synapse=conn.nbytes / max(conn.n_synapses, 1),
         in_degree=conn.in_degree,
+        n_overflow=int(fcounts[0]),
+        n_overflow_ring=int(fcounts[1]),
     )

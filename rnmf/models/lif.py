@@ -2,18 +2,85 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextvars
+import math
+import warnings
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
 
 from rnmf._checks import check_choice, check_finite, check_int, check_nonnegative, check_positive
 
-__all__ = ["LIFNetwork"]
+__all__ = ["LIFNetwork", "UnitsWarning"]
+
+
+class UnitsWarning(UserWarning):
+    """A model value looks like it was given in seconds or volts (rnmf uses ms and mV)."""
+
+
+#: Smallest plausible values (ms, mV) below which a value looks like seconds or volts.
+_SECONDS_BELOW = {"tau_m": 1.0, "delay": 0.05, "t_ref": 0.05, "tau_s": 0.05}
+_VOLTS_BELOW = 0.5  # V_th - V_reset in mV (Brunel 2000: 10 mV)
+
+
+def _unit_warnings(
+    values: dict[str, Any], stacklevel: int, names: dict[str, str] | None = None
+) -> None:
+    """Warn (:class:`UnitsWarning`) on time constants that look like seconds and on a
+    threshold or threshold-reset gap that looks like volts; zero (delta synapses, no
+    refractory period) is not suspicious.  ``names`` renames fields in the messages."""
+    names = names or {}
+    for key, lo in _SECONDS_BELOW.items():
+        v = values.get(key)
+        name = names.get(key, key)
+        if isinstance(v, int | float) and 0.0 < v < lo:
+            warnings.warn(
+                f"{name} = {v:g} ms looks like a value in seconds: rnmf uses milliseconds "
+                f"({name} = {v * 1000:g} ms if you meant {v:g} s)",
+                UnitsWarning,
+                stacklevel=stacklevel,
+            )
+    th, re = values.get("V_th"), values.get("V_reset")
+    if isinstance(th, int | float) and 0.0 < th < _VOLTS_BELOW:
+        warnings.warn(
+            f"V_th = {th:g} mV looks like a value in volts: rnmf uses millivolts "
+            "(Brunel 2000: V_th = 20 mV)",
+            UnitsWarning,
+            stacklevel=stacklevel,
+        )
+    elif (
+        isinstance(th, int | float) and isinstance(re, int | float) and 0.0 < th - re < _VOLTS_BELOW
+    ):
+        warnings.warn(
+            f"V_th - V_reset = {th - re:g} mV (V_th = {th:g}, V_reset = {re:g}) looks like "
+            "values in volts: rnmf uses millivolts (Brunel 2000: V_th = 20, V_reset = 10 mV)",
+            UnitsWarning,
+            stacklevel=stacklevel,
+        )
+
+
+_QUIET_UNITS: contextvars.ContextVar[bool] = contextvars.ContextVar("_QUIET_UNITS", default=False)
+
+
+def _quiet_units() -> bool:
+    return _QUIET_UNITS.get()
+
+
+def _as_float_array(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, str | bytes) or (
+        isinstance(value, np.ndarray) and value.dtype.kind not in "biuf"
+    ):
+        raise ValueError(f"{name} must hold real numbers, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must hold real numbers, got {value!r} ({exc})") from None
+    return arr
 
 
 def _square(name: str, value: Any, P: int, *, minimum: float | None = None) -> tuple:
-    arr = np.asarray(value, dtype=float)
+    arr = _as_float_array(name, value)
     if arr.ndim == 0:
         arr = np.full((P, P), float(arr))
     if arr.shape != (P, P):
@@ -28,7 +95,7 @@ def _square(name: str, value: Any, P: int, *, minimum: float | None = None) -> t
 
 
 def _vector(name: str, value: Any, P: int, *, minimum: float | None = None) -> tuple:
-    arr = np.asarray(value, dtype=float)
+    arr = _as_float_array(name, value)
     if arr.ndim == 0:
         arr = np.full(P, float(arr))
     if arr.shape != (P,):
@@ -84,6 +151,12 @@ class LIFNetwork:
         resistance), per population.
     populations : tuple of str
         Population names for reports.
+
+    Warns
+    -----
+    UnitsWarning
+        When ``tau_m`` (< 1 ms), ``delay``, ``t_ref`` or ``tau_s`` (< 0.05 ms, nonzero)
+        look like seconds, or ``V_th`` or ``V_th - V_reset`` (< 0.5 mV) like volts.
     """
 
     N: tuple
@@ -106,17 +179,14 @@ class LIFNetwork:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        Ns = np.atleast_1d(np.asarray(self.N))
+        Ns = np.atleast_1d(np.asarray(self.N, dtype=object))
         if Ns.ndim != 1 or Ns.size == 0:
             raise ValueError(f"LIFNetwork.N must be a sequence of population sizes, got {self.N!r}")
         P = Ns.size
         s(
             self,
             "N",
-            tuple(
-                check_int(f"LIFNetwork.N[{a}]", int(n) if float(n).is_integer() else n, minimum=1)
-                for a, n in enumerate(Ns.tolist())
-            ),
+            tuple(check_int(f"LIFNetwork.N[{a}]", n, minimum=1) for a, n in enumerate(Ns.tolist())),
         )
         s(self, "K", _square("LIFNetwork.K (in-degrees)", self.K, P, minimum=0.0))
         s(self, "J", _square("LIFNetwork.J (PSP amplitudes, mV)", self.J, P))
@@ -136,6 +206,11 @@ class LIFNetwork:
         if self.V_reset >= self.V_th:
             raise ValueError(
                 f"LIFNetwork.V_reset ({self.V_reset:g} mV) must be below V_th ({self.V_th:g} mV)"
+                + (
+                    "; rnmf uses millivolts (were they given in volts?)"
+                    if min(abs(self.V_reset), abs(self.V_th)) < 1.0
+                    else ""
+                )
             )
         s(self, "t_ref", check_nonnegative("LIFNetwork.t_ref (ms)", self.t_ref))
         s(self, "tau_s", check_nonnegative("LIFNetwork.tau_s (ms)", self.tau_s))
@@ -158,6 +233,10 @@ class LIFNetwork:
         if len(pops) != P:
             raise ValueError(f"LIFNetwork.populations must name {P} populations, got {pops!r}")
         s(self, "populations", pops)
+        if not isinstance(self.name, str):
+            raise ValueError(f"LIFNetwork.name must be a string, got {self.name!r}")
+        if not _quiet_units():
+            _unit_warnings({f.name: getattr(self, f.name) for f in fields(self)}, stacklevel=4)
 
     @property
     def P(self) -> int:
@@ -174,7 +253,7 @@ class LIFNetwork:
         gamma: float = 0.25,
         epsilon: float = 0.1,
         J: float = 0.1,
-        D: float = 1.5,
+        D: float | None = None,
         **kwargs: Any,
     ) -> LIFNetwork:
         """Brunel (2000) model A: E and I with identical neurons.
@@ -183,26 +262,127 @@ class LIFNetwork:
         ``J_EE = J_IE = J``, ``J_EI = J_II = -g J``, ``C_ext = C_E`` Poisson inputs at
         ``nu_ext = eta nu_thr`` with ``nu_thr = V_th / (J C_E tau_m)`` (Brunel 2000,
         J Comput Neurosci 8:183, Sec. 2 and eq. 5).
+
+        Parameters
+        ----------
+        g : float
+            Relative inhibition ``-J_I / J_E`` (>= 0).
+        eta : float
+            External rate in units of ``nu_thr`` (>= 0).
+        N_E : int
+            Excitatory neurons (``epsilon N_E`` and ``gamma N_E`` must round to >= 1).
+        gamma : float
+            ``N_I / N_E`` and ``C_I / C_E`` (> 0; Brunel: 0.25).
+        epsilon : float
+            Connection probability ``C_E / N_E`` in (0, 1].
+        J : float
+            Excitatory PSP amplitude in mV (> 0).
+        D : float
+            Synaptic delay in ms (> 0, default 1.5).  ``delay=`` (the field name of
+            :class:`LIFNetwork`) is accepted as the same parameter; giving both with
+            different values is an error.
+        kwargs
+            Other :class:`LIFNetwork` fields (``tau_m``, ``V_th``, ``V_reset``, ``t_ref``,
+            ``tau_s``, ``delay_max``, ``connectivity``, ``mu_ext``, ``name``).
+
+        Raises
+        ------
+        ValueError
+            Naming the argument of this method that is out of range, before anything
+            derived from it is computed.
+        TypeError
+            For a keyword that is not a field of the model or is set by this method.
+
+        Warns
+        -----
+        UnitsWarning
+            When ``tau_m``, ``D``, ``t_ref``, ``tau_s`` look like seconds or ``V_th -
+            V_reset`` like volts (rnmf uses ms and mV).
         """
-        tau_m = kwargs.pop("tau_m", 20.0)
-        V_th = kwargs.pop("V_th", 20.0)
+        allowed = {f.name for f in fields(cls)} - {
+            "N",
+            "K",
+            "J",
+            "nu_ext",
+            "C_ext",
+            "J_ext",
+            "populations",
+        }
+        if "delay" in kwargs:
+            alias = kwargs.pop("delay")
+            if D is not None and alias != D:
+                raise ValueError(
+                    f"LIFNetwork.brunel: D = {D!r} and delay = {alias!r} name the same "
+                    "synaptic delay (ms); give one of them"
+                )
+            D, d_name = alias, "delay"
+        else:
+            d_name = "D"
+        if D is None:
+            D = 1.5
+        unknown = sorted(set(kwargs) - allowed)
+        if unknown:
+            raise TypeError(
+                f"LIFNetwork.brunel() got unexpected keyword argument(s) {', '.join(unknown)}; "
+                "it takes g, eta, N_E, gamma, epsilon, J, D (or delay) and the LIFNetwork "
+                f"fields {', '.join(sorted(allowed - {'delay'}))}"
+            )
+        where = "LIFNetwork.brunel"
+        g = check_nonnegative(f"{where}: g (relative inhibition)", g)
+        eta = check_nonnegative(f"{where}: eta (nu_ext / nu_thr)", eta)
+        N_E = check_int(f"{where}: N_E (excitatory neurons)", N_E, minimum=1)
+        gamma = check_positive(f"{where}: gamma (N_I / N_E)", gamma)
+        epsilon = check_positive(f"{where}: epsilon (connection probability)", epsilon)
+        if epsilon > 1.0:
+            raise ValueError(
+                f"{where}: epsilon (connection probability) must be <= 1, got {epsilon!r}"
+            )
+        J = check_positive(f"{where}: J (excitatory PSP, mV)", J)
+        D = check_positive(f"{where}: {d_name} (synaptic delay, ms)", D)
+        tau_m = check_positive(f"{where}: tau_m (ms)", kwargs.pop("tau_m", 20.0))
+        V_th = check_positive(
+            f"{where}: V_th (mV, threshold above rest 0)", kwargs.pop("V_th", 20.0)
+        )
         N_I = int(round(gamma * N_E))
         C_E = int(round(epsilon * N_E))
         C_I = int(round(gamma * C_E))
+        if N_I < 1:
+            raise ValueError(
+                f"{where}: gamma * N_E = {gamma:g} * {N_E} rounds to {N_I} inhibitory neurons; "
+                "raise gamma or N_E"
+            )
+        if C_E < 1 or C_I < 1:
+            raise ValueError(
+                f"{where}: epsilon * N_E = {epsilon:g} * {N_E} gives C_E = {C_E} excitatory and "
+                f"C_I = gamma C_E = {C_I} inhibitory inputs per neuron; both must be >= 1 "
+                "(raise epsilon, N_E or gamma)"
+            )
+        values = dict(kwargs, tau_m=tau_m, V_th=V_th, delay=D)
+        values.setdefault("V_reset", 10.0)
+        _unit_warnings(values, stacklevel=3, names={"delay": d_name})
         nu_thr = V_th / (J * C_E * tau_m) * 1000.0  # Hz
-        return cls(
-            N=(N_E, N_I),
-            K=((C_E, C_I), (C_E, C_I)),
-            J=((J, -g * J), (J, -g * J)),
-            delay=D,
-            tau_m=tau_m,
-            V_th=V_th,
-            nu_ext=(eta * nu_thr, eta * nu_thr),
-            C_ext=(C_E, C_E),
-            J_ext=(J, J),
-            populations=("E", "I"),
-            **kwargs,
-        )
+        if not (math.isfinite(g * J) and math.isfinite(eta * nu_thr)):
+            raise ValueError(
+                f"{where}: g = {g:g} or eta = {eta:g} is so large that the inhibitory PSP "
+                f"g J or the external rate eta nu_thr overflows"
+            )
+        token = _QUIET_UNITS.set(True)  # warned above, in the caller's terms
+        try:
+            return cls(
+                N=(N_E, N_I),
+                K=((C_E, C_I), (C_E, C_I)),
+                J=((J, -g * J), (J, -g * J)),
+                delay=D,
+                tau_m=tau_m,
+                V_th=V_th,
+                nu_ext=(eta * nu_thr, eta * nu_thr),
+                C_ext=(C_E, C_E),
+                J_ext=(J, J),
+                populations=("E", "I"),
+                **kwargs,
+            )
+        finally:
+            _QUIET_UNITS.reset(token)
 
     def describe(self) -> str:
         """One-line summary used in reports."""

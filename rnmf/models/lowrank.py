@@ -12,12 +12,15 @@ Comput 33:1572, Sec. 2 for input vectors).  The entries of unit i,
 * a Gaussian mixture over P populations (``weights`` alpha_p, ``means`` P x D, ``cov``
   P x D x D; Beiran et al. 2021, Sec. 2.2), or
 * explicit vectors ``m`` (N, R), ``n`` (N, R) and optional ``input_vectors`` (N, K)
-  given once; the theory then uses their sample mean and covariance (one population).
+  given once; the theory (:mod:`rnmf.theory.lowrank`) then averages over these N units
+  (their empirical measure), never over a Gaussian with their sample moments.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import numbers
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -31,8 +34,48 @@ _SYM_TOL = 1e-10
 _PSD_TOL = 1e-10
 
 
+def _real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float array, refusing what ``np.asarray(value, float)`` would silently
+    convert: strings (``'1'`` -> 1.0), booleans, complex numbers (imaginary part dropped),
+    ragged nested sequences and other objects."""
+    if isinstance(value, str | bytes):
+        raise ValueError(f"{name} must be numbers, got the string {value!r}")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a (nested) sequence of real numbers: {exc}") from exc
+    kind = raw.dtype.kind
+    if kind == "O":
+        flat = raw.ravel().tolist()
+        if any(not _is_real_number(v) for v in flat):
+            bad = next(v for v in flat if not _is_real_number(v))
+            raise ValueError(
+                f"{name} must hold real numbers of one shape, got {bad!r} of type "
+                f"{type(bad).__name__} (ragged nesting or non-numeric entries)"
+            )
+        kind = "f"
+    if kind in "US":
+        raise ValueError(f"{name} must be numbers, got strings such as {raw.ravel()[0].item()!r}")
+    if kind == "c":
+        raise ValueError(
+            f"{name} is complex ({raw.dtype}); the network is real: pass real values "
+            "(for example .real, if the imaginary parts are meant to be dropped)"
+        )
+    if kind == "b":
+        raise ValueError(
+            f"{name} holds booleans; pass numbers (for example x.astype(float) for 0/1 entries)"
+        )
+    if kind not in "iuf":
+        raise ValueError(f"{name} must hold real numbers, got dtype {raw.dtype}")
+    return np.asarray(raw, dtype=float)
+
+
+def _is_real_number(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
+
+
 def _as_matrix_stack(name: str, value: Any, P: int, D: int) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    arr = _real_array(f"LowRankNetwork.{name}", value)
     if arr.ndim == 2:
         arr = np.broadcast_to(arr, (P,) + arr.shape).copy()  # one covariance shared by all
     if arr.shape != (P, D, D):
@@ -108,7 +151,8 @@ class LowRankNetwork:
     -----
     Internally the loadings are always a mixture: ``means`` is stored as a tuple of P
     tuples, ``cov`` as P nested tuples, ``weights`` as a tuple. For explicit vectors
-    these hold the sample statistics (``ddof=0``) and ``m``, ``n``, ``input_vectors``
+    these hold the sample statistics (``ddof=0``, a summary for reports; the theory
+    averages over the vectors themselves) and ``m``, ``n``, ``input_vectors``
     hold read-only arrays (``compare=False``).
 
     Examples
@@ -140,6 +184,8 @@ class LowRankNetwork:
         s("phi", as_transfer(self.phi, field_name="LowRankNetwork.phi"))
         s("tau", check_positive("LowRankNetwork.tau (time constant)", self.tau))
         s("sigma_noise", check_nonnegative("LowRankNetwork.sigma_noise", self.sigma_noise))
+        if not isinstance(self.name, str):
+            raise ValueError(f"LowRankNetwork.name must be a string, got {self.name!r}")
         explicit = self.m is not None or self.n is not None
         if explicit:
             self._init_explicit()
@@ -151,12 +197,7 @@ class LowRankNetwork:
                 )
             self._init_gaussian()
         K = self.K
-        try:
-            u = np.atleast_1d(np.asarray(self.inputs, dtype=float)).ravel()
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"LowRankNetwork.inputs must be a sequence of K = {K} floats: {exc}"
-            ) from exc
+        u = np.atleast_1d(_real_array("LowRankNetwork.inputs", self.inputs)).ravel()
         if u.size == 0:
             u = np.zeros(K)
         if u.shape != (K,):
@@ -167,22 +208,41 @@ class LowRankNetwork:
         if not np.all(np.isfinite(u)):
             raise ValueError("LowRankNetwork.inputs contains NaN or infinite entries")
         s("inputs", tuple(float(v) for v in u))
+        digest = None
+        if self.explicit:  # the vectors are compare=False fields: equality goes by their bytes
+            h = hashlib.sha256()
+            for arr in (self.m, self.n, self.input_vectors):
+                if arr is not None:
+                    h.update(str(arr.shape).encode())
+                    h.update(np.ascontiguousarray(arr).tobytes())
+            digest = h.hexdigest()
+        s("_vectors_digest", digest)
+
+    def _key(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self) if f.compare) + (
+            self._vectors_digest,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Field equality; explicit networks are equal only with identical vectors."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     # -- construction helpers -----------------------------------------------------
     def _init_explicit(self) -> None:
         s = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if self.m is None or self.n is None:
             raise ValueError("explicit LowRankNetwork needs both m and n (arrays of shape (N, R))")
-        if self.means is not None or self.cov is not None or self.weights is not None:
-            raise ValueError(
-                "give either explicit vectors (m, n) or loading statistics (means, cov, weights), not both"
-            )
         arrs = {}
         for key in ("m", "n", "input_vectors"):
             v = getattr(self, key)
             if v is None:
                 continue
-            a = np.asarray(v, dtype=float)
+            a = _real_array(f"LowRankNetwork.{key}", v)
             if a.ndim == 1:
                 a = a[:, None]
             if a.ndim != 2:
@@ -190,9 +250,14 @@ class LowRankNetwork:
                     f"LowRankNetwork.{key} must be (N, R) or (N,), got shape {a.shape}"
                 )
             if a.shape[0] != self.N:
+                hint = (
+                    f"; it looks transposed (R, N): pass {key}.T, of shape (N, R)"
+                    if a.ndim == 2 and a.shape[1] == self.N
+                    else ""
+                )
                 raise ValueError(
                     f"LowRankNetwork.{key} has {a.shape[0]} rows but N = {self.N}: "
-                    "every vector needs one entry per unit"
+                    f"every vector needs one entry per unit (shape (N, R)){hint}"
                 )
             if not np.all(np.isfinite(a)):
                 raise ValueError(f"LowRankNetwork.{key} contains NaN or infinite entries")
@@ -205,6 +270,22 @@ class LowRankNetwork:
         R = arrs["m"].shape[1]
         if R < 1:
             raise ValueError("LowRankNetwork needs rank R >= 1 (m and n with at least one column)")
+        if R > self.N:
+            raise ValueError(
+                f"LowRankNetwork.m has shape {arrs['m'].shape}: rank R = {R} columns exceed "
+                f"N = {self.N} units, so m n^T / N cannot have rank R; the vectors look "
+                "transposed: pass arrays of shape (N, R) (e.g. m.T, n.T)"
+            )
+        if self.R != 1 and self.R != R:
+            raise ValueError(
+                f"LowRankNetwork.R = {self.R!r} contradicts the explicit vectors, which have "
+                f"R = {R} column(s); omit R (it is read from m)"
+            )
+        if "input_vectors" in arrs and arrs["input_vectors"].shape[1] > self.N:
+            raise ValueError(
+                f"LowRankNetwork.input_vectors has shape {arrs['input_vectors'].shape}: more "
+                f"columns (K) than units (N = {self.N}); pass shape (N, K)"
+            )
         s("R", R)
         blocks = [arrs["m"], arrs["n"]]
         if "input_vectors" in arrs:
@@ -212,9 +293,20 @@ class LowRankNetwork:
         X = np.concatenate(blocks, axis=1)
         mean = X.mean(axis=0)
         C = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
-        s("means", (tuple(float(v) for v in mean),))
-        s("cov", (tuple(tuple(float(v) for v in row) for row in C),))
-        s("weights", (1.0,))
+        stats = {
+            "means": (tuple(float(v) for v in mean),),
+            "cov": (tuple(tuple(float(v) for v in row) for row in C),),
+            "weights": (1.0,),
+        }
+        # dataclasses.replace passes the stored statistics back: accept exactly those
+        given = {k: getattr(self, k) for k in stats if getattr(self, k) is not None}
+        if given and given != {k: stats[k] for k in given}:
+            raise ValueError(
+                "give either explicit vectors (m, n) or loading statistics (means, cov, weights), "
+                "not both (explicit vectors set means/cov/weights to their sample statistics)"
+            )
+        for k, v in stats.items():
+            s(k, v)
         for key, a in arrs.items():
             s(key, _readonly(a))
 
@@ -227,7 +319,11 @@ class LowRankNetwork:
                 "LowRankNetwork needs loading statistics (means and cov) or explicit vectors (m, n); "
                 "see LowRankNetwork.rank_one for the simplest case"
             )
-        mu = np.asarray(self.means, dtype=float)
+        if R > self.N:
+            raise ValueError(
+                f"LowRankNetwork.R = {R} exceeds N = {self.N}: a rank-R structure needs R <= N units"
+            )
+        mu = _real_array("LowRankNetwork.means", self.means)
         if mu.ndim == 1:
             mu = mu[None]
         if mu.ndim != 2:
@@ -248,7 +344,7 @@ class LowRankNetwork:
                 )
             w = np.ones(1)
         else:
-            w = np.atleast_1d(np.asarray(self.weights, dtype=float))
+            w = np.atleast_1d(_real_array("LowRankNetwork.weights", self.weights))
             if w.shape != (P,):
                 raise ValueError(
                     f"LowRankNetwork.weights must have one entry per population (P = {P}), got shape {w.shape}"
@@ -278,8 +374,10 @@ class LowRankNetwork:
         ``rho`` is the correlation coefficient of m and n (|rho| <= 1), so the
         covariance of m and n is :math:`\rho S_m S_n`.
         """
-        for k, v in (("S_m", S_m), ("S_n", S_n)):
-            check_nonnegative(f"LowRankNetwork.rank_one {k}", v)
+        M_m = check_finite("LowRankNetwork.rank_one M_m", M_m)
+        M_n = check_finite("LowRankNetwork.rank_one M_n", M_n)
+        S_m = check_nonnegative("LowRankNetwork.rank_one S_m", S_m)
+        S_n = check_nonnegative("LowRankNetwork.rank_one S_n", S_n)
         rho = check_finite("LowRankNetwork.rank_one rho", rho)
         if abs(rho) > 1:
             raise ValueError(f"rho is a correlation coefficient and must lie in [-1, 1], got {rho}")
@@ -288,9 +386,40 @@ class LowRankNetwork:
 
     @classmethod
     def from_vectors(cls, m: Any, n: Any, *, g: float = 0.0, **kw: Any) -> LowRankNetwork:
-        """Explicit vectors ``m``, ``n`` of shape (N, R) (or (N,) for rank one)."""
-        m_arr = np.asarray(m, dtype=float)
-        return cls(N=int(m_arr.shape[0]) if m_arr.ndim else 0, g=g, m=m, n=n, **kw)
+        """Explicit vectors ``m``, ``n`` of shape (N, R) (or (N,) for rank one).
+
+        N is read from ``m`` (its number of rows).  The theory (:mod:`rnmf.theory.lowrank`)
+        averages over these N units (their empirical measure), not over a Gaussian with
+        their sample moments.
+
+        Raises
+        ------
+        ValueError
+            For non-numeric, complex or boolean entries, for m with more columns than rows
+            (vectors passed as (R, N) instead of (N, R)), or for an ``N`` in ``kw`` that
+            disagrees with the rows of ``m``.
+        """
+        m_arr = _real_array("LowRankNetwork.from_vectors m", m)
+        if m_arr.ndim not in (1, 2) or m_arr.shape[0] == 0:
+            raise ValueError(
+                f"LowRankNetwork.from_vectors m must have shape (N, R) or (N,) with N >= 1, "
+                f"got shape {m_arr.shape}"
+            )
+        N = int(m_arr.shape[0])
+        if m_arr.ndim == 2 and m_arr.shape[1] > N:
+            raise ValueError(
+                f"LowRankNetwork.from_vectors m has shape {m_arr.shape}: more columns (rank R = "
+                f"{m_arr.shape[1]}) than rows (units N = {N}); the vectors look transposed: "
+                "pass arrays of shape (N, R) (e.g. m.T, n.T)"
+            )
+        if "N" in kw:
+            N_kw = check_int("LowRankNetwork.from_vectors N", kw.pop("N"), minimum=1)
+            if N_kw != N:
+                raise ValueError(
+                    f"LowRankNetwork.from_vectors got N = {N_kw} but m has {N} rows; omit N "
+                    "(it is read from m)"
+                )
+        return cls(N=N, g=g, m=m, n=n, **kw)
 
     # -- derived properties ----------------------------------------------------------
     @property

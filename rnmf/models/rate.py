@@ -44,7 +44,14 @@ class RateNetwork:
         ``"tanh"``, ``"erf"``, ``"relu"``, ``"linear"`` or a :class:`Transfer`
         (e.g. ``Transfer("relu", theta=0.5)`` or a custom callable with derivative).
     tau : float
-        Time constant (> 0), in the user's time unit; the theory is in units of tau.
+        Time constant (> 0), in the user's time unit.  **Every time rnmf reports for
+        this model is in units of tau** (dimensionless :math:`s = t/\tau`), whatever
+        ``tau`` is: simulated times (``Trajectory.t``, ``dt``, ``T``, ``burn_in``),
+        Lyapunov exponents (per unit tau), and the theory's ``tau_corr``,
+        ``lambda_max`` and correlation lags.  ``tau`` only converts to your unit:
+        ``Trajectory.time = tau * t``, ``LyapunovSpectrum.per_time = exponents / tau``;
+        for the theory multiply times by ``tau`` and divide rates by it yourself.
+        (The discrete map counts steps and ignores ``tau``.)
     I0 : float
         Constant external input, common to all units.
     sigma_I : float

@@ -30,14 +30,17 @@ signature):
     reproduces that run bit for bit.
 
 ``fn(model, params) -> Mapping[str, array]`` (``vectorized=True``, a *grid theory*)
-    Called on chunks of grid points at once: ``params`` maps each swept field
-    name to a 1-D array (float64, or int64 for an integer axis such as ``N``) of
-    the values at the points of the chunk, and
-    ``model`` is the base model (its swept fields are to be ignored).  It returns
-    arrays of the same length (scalars broadcast).  Two optional keys have a
-    meaning: ``"converged"`` (bool array: False marks a point failed) and
+    Called on blocks of grid points at once: ``params`` maps each swept field
+    name to a 1-D float64 array of the values at the (valid) points of the block,
+    and ``model`` is the base model (its swept fields are to be ignored).  It
+    returns arrays of the same length (scalars broadcast).  Two optional keys have
+    a meaning: ``"converged"`` (bool array: False marks a point failed) and
     ``"message"`` (str array: the reason).  A function may instead carry the
-    attribute ``fn.vectorized = True``.
+    attribute ``fn.vectorized = True``.  The blocks are fixed by the grid alone
+    (``block`` consecutive flat indices, ``fn.block`` or 256 by default), never by
+    the chunk size, the executor or what a store already holds, so a function
+    whose last bits depend on its batch still gives bit-identical diagrams, and a
+    resumed sweep equals an uninterrupted one.
 
 A typical DMFT plug-in (what the CLI does) is therefore::
 
@@ -56,7 +59,13 @@ In every form an exception raised by ``fn`` (e.g.
 message and the sweep goes on; a grid point where the model itself is invalid
 (e.g. ``g < 0``) is recorded as failed with the validation message.
 ``KeyboardInterrupt`` and ``SystemExit`` stop the sweep; what was stored stays.
-The storage format of ``store=DIR`` is described in :mod:`rnmf.phase.store`.
+The storage format of ``store=DIR`` and its guarantees (one sweep per store,
+atomic creation, damaged records skipped with a warning, read-only stores) are
+described in :mod:`rnmf.phase.store`.  With ``executor="processes"`` the worker
+processes end when the sweep's process dies, even by ``kill -9``.  A
+:class:`PhaseDiagram` saves to ``.npz`` (named arrays) and converts to an
+:class:`xarray.Dataset` with :meth:`PhaseDiagram.to_xarray`
+(``pip install 'rnmf[xarray]'``).
 
 Modules
 -------
@@ -70,6 +79,6 @@ problems of ``rnmf phase MODEL``, one file per model family).
 from .diagram import PhaseDiagram
 from .engine import sweep
 from .executors import EXECUTORS as EXECUTORS
-from .store import StoreMismatchError
+from .store import StoreInUseError, StoreMismatchError
 
-__all__ = ["PhaseDiagram", "StoreMismatchError", "sweep"]
+__all__ = ["PhaseDiagram", "StoreInUseError", "StoreMismatchError", "sweep"]

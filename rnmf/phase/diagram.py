@@ -17,6 +17,7 @@ from ._encoding import _decode, _encode
 __all__ = ["PhaseDiagram"]
 
 _NPZ_FORMAT = "rnmf-phase-diagram"
+_NPZ_VERSION = 2
 
 
 def _point_values(axes: Mapping[str, np.ndarray], index: tuple[int, ...]) -> dict[str, Any]:
@@ -54,7 +55,8 @@ class PhaseDiagram:
         the mean over the successful seed runs and categorical fields the most
         frequent label (ties: alphabetical first).
     status : ndarray of str
-        ``"ok"`` or ``"failed"`` per point (failed if any seed run failed).
+        ``"ok"`` or ``"failed"`` per point (failed if any seed run failed); in the
+        partial diagrams handed to ``sweep(on_update=...)`` also ``"pending"``.
     messages : ndarray of str
         The reason of each failure (``""`` where ok).
     seeds : ndarray of uint64 or None
@@ -360,9 +362,19 @@ class PhaseDiagram:
         )
 
     def to_npz(self, path: str | os.PathLike) -> None:
-        """Write the diagram to a ``.npz`` file (no pickles; the model as JSON)."""
+        """Write the diagram to a ``.npz`` file (no pickles; the model as JSON).
+
+        Storage format (version 2): ``meta`` (a JSON string: format, version, model,
+        the names of axes, fields and curves in order, seed, executor, function
+        name), and one array per named item: ``axis_<name>``, ``field_<name>``,
+        ``per_seed_<name>``, ``sem_<name>``, ``curve_<name>``, plus ``status``,
+        ``messages`` and, where present, ``seeds``, ``seed_status``, ``timings``.  So
+        ``np.load(path)["field_Delta0"]`` reads one field without rnmf.  Files of
+        version 1 (``field_0``, ``field_1``, ...) are still read by :meth:`from_npz`.
+        """
         meta = {
             "format": _NPZ_FORMAT,
+            "version": _NPZ_VERSION,
             "model": _encode(self.model),
             "axes": list(self.axes),
             "fields": list(self.fields),
@@ -383,8 +395,8 @@ class PhaseDiagram:
             ("sem", self.sem),
             ("curve", self.curves),
         ):
-            for k, (_, v) in enumerate(d.items()):
-                arrays[f"{prefix}_{k}"] = v
+            for name, v in d.items():
+                arrays[f"{prefix}_{name}"] = v
         arrays["status"] = self.status
         arrays["messages"] = self.messages
         for name in ("seeds", "seed_status", "timings"):
@@ -396,14 +408,24 @@ class PhaseDiagram:
 
     @classmethod
     def from_npz(cls, path: str | os.PathLike) -> PhaseDiagram:
-        """Read a diagram written by :meth:`to_npz`."""
+        """Read a diagram written by :meth:`to_npz` (format version 1 or 2)."""
         with np.load(path, allow_pickle=False) as data:
+            if "meta" not in data.files:
+                raise ValueError(f"{str(path)!r} is not an rnmf phase diagram (no meta entry)")
             meta = json.loads(str(data["meta"]))
-            if meta.get("format") != _NPZ_FORMAT:
+            if not isinstance(meta, dict) or meta.get("format") != _NPZ_FORMAT:
                 raise ValueError(f"{str(path)!r} is not an rnmf phase diagram")
+            version = int(meta.get("version", 1))
+            if version > _NPZ_VERSION:
+                raise ValueError(
+                    f"{str(path)!r} has phase-diagram format version {version}; this rnmf "
+                    f"reads versions 1 to {_NPZ_VERSION}: update rnmf"
+                )
 
             def group(prefix: str, names: list[str]) -> dict[str, np.ndarray]:
-                return {n: data[f"{prefix}_{k}"] for k, n in enumerate(names)}
+                if version == 1:  # positional keys field_0, field_1, ...
+                    return {n: data[f"{prefix}_{k}"] for k, n in enumerate(names)}
+                return {n: data[f"{prefix}_{n}"] for n in names}
 
             def opt(name: str) -> np.ndarray | None:
                 return data[name] if name in data.files else None
@@ -426,6 +448,70 @@ class PhaseDiagram:
                 curves=group("curve", meta["curves"]),
                 curve_axes=dict(meta["curve_axes"]),
             )
+
+    def to_xarray(self) -> Any:
+        """The diagram as an :class:`xarray.Dataset` (xarray is an optional extra).
+
+        Dimensions are the swept fields (coordinates: their values) and, with seeds,
+        ``seed`` (the run index).  Data variables: every field, ``<field>_sem`` and
+        ``<field>_per_seed`` with seeds, ``status``, ``messages``, ``timings`` and,
+        with seeds, ``seeds`` (uint64) and ``seed_status``.  Attributes: ``model``
+        (JSON, as in :meth:`to_npz`), ``fn_name``, ``executor``, ``wall_time``,
+        ``seed`` (with seeds) and ``curves`` (JSON: per curve its solved axis and
+        points, NaN written as ``NaN``).
+
+        Raises
+        ------
+        ImportError
+            xarray is not installed: ``pip install 'rnmf[xarray]'``.
+
+        Examples
+        --------
+        >>> ds = diagram.to_xarray()                         # doctest: +SKIP
+        >>> ds["Delta0"].sel(g=1.5, method="nearest")        # doctest: +SKIP
+        """
+        try:
+            import xarray as xr
+        except ImportError as exc:
+            raise ImportError(
+                "PhaseDiagram.to_xarray needs xarray, an optional dependency: "
+                "pip install 'rnmf[xarray]' (or pip install xarray)"
+            ) from exc
+        dims = self.names
+        run_dims = dims + ("seed",)
+        data: dict[str, Any] = {}
+        for name, v in self.fields.items():
+            data[name] = (dims, v)
+            if name in self.sem:
+                data[f"{name}_sem"] = (dims, self.sem[name])
+            if name in self.per_seed:
+                data[f"{name}_per_seed"] = (run_dims, self.per_seed[name])
+        data["status"] = (dims, self.status)
+        data["messages"] = (dims, self.messages)
+        if self.timings is not None:
+            data["timings"] = (dims, self.timings)
+        if self.seeds is not None:
+            data["seeds"] = (run_dims, self.seeds)
+        if self.seed_status is not None:
+            data["seed_status"] = (run_dims, self.seed_status)
+        coords: dict[str, Any] = {name: values for name, values in self.axes.items()}
+        if self.seeds is not None:
+            coords["seed"] = np.arange(self.seeds.shape[-1])
+        attrs: dict[str, Any] = {
+            "model": json.dumps(_encode(self.model)),
+            "fn_name": self.fn_name,
+            "executor": self.executor,
+            "wall_time": float(self.wall_time),
+            "curves": json.dumps(
+                {
+                    k: {"axis": self.curve_axes[k], "points": pts.tolist()}
+                    for k, pts in self.curves.items()
+                }
+            ),
+        }
+        if self.seed is not None:
+            attrs["seed"] = int(self.seed)
+        return xr.Dataset(data, coords=coords, attrs=attrs)
 
     def __repr__(self) -> str:
         n = int(np.prod(self.shape))
@@ -461,7 +547,11 @@ class PhaseDiagram:
 
 
 def _curves(
-    boundary_fns: Mapping[str, Any] | None, model: Any, axes: Mapping[str, np.ndarray]
+    boundary_fns: Mapping[str, Any] | None,
+    model: Any,
+    axes: Mapping[str, np.ndarray],
+    *,
+    check_only: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     curves: dict[str, np.ndarray] = {}
     curve_axes: dict[str, str] = {}
@@ -485,6 +575,8 @@ def _curves(
                 f"boundary_fns[{cname!r}] solves for {solve_for!r}, which is not a swept axis "
                 f"({', '.join(names)})"
             )
+        if check_only:
+            continue
         others = [n for n in names if n != solve_for]
         grids = np.meshgrid(*[axes[n] for n in others], indexing="ij") if others else []
         count = int(np.prod([axes[n].size for n in others])) if others else 1

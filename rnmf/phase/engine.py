@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 import math
 import numbers
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +26,12 @@ from .executors import EXECUTORS, _execute, _Progress, _Unit
 from .store import _manifest, _Record, _Store
 
 __all__ = ["sweep"]
+
+#: Points per call of a vectorised function unless it sets ``fn.block`` (or ``fn.min_chunk``).
+_DEFAULT_BLOCK = 256
+
+#: Most points x seed runs of one sweep (the engine keeps a record per run in memory).
+_MAX_RUNS = 10**8
 
 
 def _model_fields(model: Any) -> list[str]:
@@ -166,7 +169,22 @@ def _run_scalar(fn: Callable, model: Any, names: tuple[str, ...], units: list[_U
     return records
 
 
-def _run_vector(fn: Callable, model: Any, names: tuple[str, ...], units: list[_Unit]) -> list:
+def _run_vector(
+    fn: Callable, model: Any, names: tuple[str, ...], blocks: list[list[_Unit]]
+) -> list:
+    """Evaluate a vectorised fn block by block (each block one call, see :func:`sweep`)."""
+    records: list = []
+    for units in blocks:
+        records.extend(_run_block(fn, model, names, units))
+    return records
+
+
+def _run_block(fn: Callable, model: Any, names: tuple[str, ...], units: list[_Unit]) -> list:
+    """One call of a vectorised fn on the valid points of one grid-aligned block.
+
+    Units with seed index -2 are context: computed (so that fn always sees the same
+    block, whatever is already stored) but not returned.
+    """
     t0 = time.perf_counter()
     records: list = []
     good = []
@@ -175,10 +193,11 @@ def _run_vector(fn: Callable, model: Any, names: tuple[str, ...], units: list[_U
         try:
             dataclasses.replace(model, **dict(zip(names, values, strict=True)))
         except Exception as exc:
-            records.append((i, s, False, "invalid model: " + _error_message(exc), {}, 0.0))
+            if s != -2:
+                records.append((i, s, False, "invalid model: " + _error_message(exc), {}, 0.0))
             continue
         good.append(unit)
-    if not good:
+    if not any(u[1] != -2 for u in good):
         return records
     n = len(good)
     params = {name: np.array([u[3][k] for u in good], dtype=float) for k, name in enumerate(names)}
@@ -196,11 +215,13 @@ def _run_vector(fn: Callable, model: Any, names: tuple[str, ...], units: list[_U
     except Exception as exc:
         message = _error_message(exc)
         dt = (time.perf_counter() - t0) / n
-        return records + [(u[0], u[1], False, message, {}, dt) for u in good]
+        return records + [(u[0], u[1], False, message, {}, dt) for u in good if u[1] != -2]
     dt = (time.perf_counter() - t0) / n
     conv = arrays.get("converged")
     msgs = arrays.get("message")
     for k, u in enumerate(good):
+        if u[1] == -2:
+            continue
         try:
             vals = {key: _scalar(key, arr[k]) for key, arr in arrays.items() if key != "message"}
             ok = True if conv is None else bool(conv[k])
@@ -240,22 +261,36 @@ def _assemble(
     for (i, _), rec in records.items():
         timings[i] += rec[5]
     timings = timings.reshape(shape)
+
+    def get(i: int, s: int) -> _Record | tuple:
+        # a point not computed yet (partial diagrams during a sweep): ok is None
+        return records.get((i, s), (i, s, None, "", {}, 0.0))
+
+    def word(ok: bool | None) -> str:
+        return "pending" if ok is None else ("ok" if ok else "failed")
+
     if k is None:
-        recs = [records[(i, -1)] for i in range(n)]
-        status = np.array(["ok" if r[2] else "failed" for r in recs], dtype=str).reshape(shape)
+        recs = [get(i, -1) for i in range(n)]
+        status = np.array([word(r[2]) for r in recs], dtype=str).reshape(shape)
         messages = np.array([r[3] for r in recs], dtype=str).reshape(shape)
         fields = {nm: _field_array([r[4].get(nm) for r in recs], shape) for nm in names}
         return dict(fields=fields, status=status, messages=messages, timings=timings)
 
-    runs = [[records[(i, s)] for s in range(k)] for i in range(n)]
-    seed_status = np.array(
-        [["ok" if r[2] else "failed" for r in rr] for rr in runs], dtype=str
-    ).reshape(shape + (k,))
+    runs = [[get(i, s) for s in range(k)] for i in range(n)]
+    seed_status = np.array([[word(r[2]) for r in rr] for rr in runs], dtype=str).reshape(
+        shape + (k,)
+    )
     status = np.array(
-        ["ok" if all(r[2] for r in rr) else "failed" for rr in runs], dtype=str
+        [
+            "failed"
+            if any(r[2] is False for r in rr)
+            else ("pending" if any(r[2] is None for r in rr) else "ok")
+            for rr in runs
+        ],
+        dtype=str,
     ).reshape(shape)
     messages = np.array(
-        ["; ".join(f"seed {s}: {r[3]}" for s, r in enumerate(rr) if not r[2]) for rr in runs],
+        ["; ".join(f"seed {s}: {r[3]}" for s, r in enumerate(rr) if r[2] is False) for rr in runs],
         dtype=str,
     ).reshape(shape)
     fields: dict[str, np.ndarray] = {}
@@ -319,9 +354,12 @@ def sweep(
     scheduler: Any = None,
     progress: bool | None = None,
     chunk: int | None = None,
+    block: int | None = None,
     boundary_fns: Mapping[str, tuple[str, Callable[[Any], float]]] | None = None,
     retry_failed: bool = False,
     timeout: float = 10.0,
+    on_update: Callable[[PhaseDiagram], None] | None = None,
+    update_every: float = 30.0,
 ) -> PhaseDiagram:
     """Evaluate a theory or a simulation over a grid of model parameters.
 
@@ -349,12 +387,15 @@ def sweep(
         Directory in which each finished point is written as it completes;
         re-running the same call resumes, computing only missing points.  A
         directory made by a different sweep raises :class:`StoreMismatchError` and
-        is left untouched.
+        is left untouched; one that another running sweep holds raises
+        :class:`StoreInUseError`.  Bad records are skipped with a warning and
+        computed again (see :mod:`rnmf.phase.store`).
     seeds : int, optional
         Number of seed runs per point (``fn`` then gets an ``rng``).
     seed : int, optional
         Base seed of the runs; None draws fresh entropy (recorded in the result),
-        or with an existing store reuses the store's base seed.
+        or with an existing store reuses the store's base seed (also when another
+        sweep created the store a moment earlier: creation is atomic).
     vectorized : bool, optional
         ``fn`` takes whole chunks of the grid; default ``getattr(fn, "vectorized", False)``.
     n_workers : int, optional
@@ -364,14 +405,27 @@ def sweep(
         (``"tcp://host:8786"``) or a client; None starts a ``LocalCluster`` of
         ``n_workers`` single-threaded worker processes for the call.
     progress : bool, optional
-        Show a progress bar on stderr (tqdm if installed); default: only when
-        stderr is a terminal.
+        Progress bar on stderr (tqdm).  None (default): the bar appears once the
+        sweep has run for 2 s (short sweeps stay silent); True: from the start;
+        False: never.
     chunk : int, optional
         Points (or seed runs) per task.  Default: 1 for serial scalar work and
         for simulations (so that each finished run is stored at once);
-        ``ceil(n / (8 n_workers))`` (at most 256) for parallel theory points;
-        ``ceil(n / max(16, 8 n_workers))`` for vectorised functions, at least
-        ``fn.min_chunk`` where the function sets it (a large fixed cost per call).
+        ``ceil(n / (8 n_workers))`` (at most 256) for parallel theory points.
+        For a vectorised function a task holds whole blocks (``chunk`` is rounded
+        up to a multiple of ``block``); default one block per task serially,
+        ``ceil(n_blocks / (8 n_workers))`` in parallel.  The chunk never changes
+        the results.
+    block : int, optional
+        Points per call of a vectorised function.  The grid (flat index, C order)
+        is cut into fixed blocks ``[b * block, (b + 1) * block)`` and ``fn`` is
+        always called on one whole block (its valid points), also when some of
+        them are already stored; so a function whose last bits depend on the batch
+        (iterations until the whole batch converges, BLAS kernels chosen by array
+        shape, quadrature sized to the batch) still gives the same diagram for
+        every chunk, executor, worker count and interruption.  Default
+        ``fn.block`` if set, else ``max(256, fn.min_chunk)``; a store records it and
+        a resumed sweep uses the recorded value.
     boundary_fns : mapping, optional
         ``{name: (axis, f)}`` with ``f(model) -> critical value of axis`` (NaN or
         an exception: no transition), evaluated for every combination of the other
@@ -383,6 +437,12 @@ def sweep(
         When resuming, compute failed points again instead of keeping them.
     timeout : float
         Seconds allowed to reach a dask scheduler given by address.
+    on_update : callable, optional
+        Called with the partial diagram (points not computed yet have status
+        ``"pending"`` and no values) at most every ``update_every`` seconds while
+        points finish, e.g. to redraw a figure as simulations come in.
+    update_every : float
+        Seconds between two calls of ``on_update`` (default 30).
 
     Returns
     -------
@@ -394,6 +454,8 @@ def sweep(
         Bad axes (unknown field, empty, non-finite, not 1-D, not monotonic) or options.
     StoreMismatchError
         ``store`` holds another sweep.
+    StoreInUseError
+        Another running sweep holds ``store``.
     ConnectionError
         The dask scheduler could not be reached within ``timeout``.
     ImportError
@@ -411,10 +473,17 @@ def sweep(
     if not callable(fn):
         raise ValueError(f"fn must be callable, got {type(fn).__name__}")
     grid_axes = _validate_axes(model, axes)
-    if executor not in EXECUTORS:
+    if not isinstance(executor, str) or executor not in EXECUTORS:
         raise ValueError(
             f"executor must be one of {', '.join(map(repr, EXECUTORS))}; got {executor!r}"
         )
+    if store is not None and (isinstance(store, bool) or not isinstance(store, str | os.PathLike)):
+        raise ValueError(
+            f"store must be a folder path (str or os.PathLike) or None, got {type(store).__name__}"
+        )
+    for flag, value in (("vectorized", vectorized), ("retry_failed", retry_failed)):
+        if value is not None and not isinstance(value, bool | np.bool_):
+            raise ValueError(f"{flag} must be True or False, got {value!r}")
     if seeds is not None:
         if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral) or seeds < 1:
             raise ValueError(
@@ -446,10 +515,18 @@ def sweep(
         raise ValueError(f"chunk must be a positive integer (points per task), got {chunk!r}")
     if not (isinstance(timeout, numbers.Real) and timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if on_update is not None and not callable(on_update):
+        raise ValueError(f"on_update must be callable, got {type(on_update).__name__}")
+    if not (
+        isinstance(update_every, numbers.Real)
+        and not isinstance(update_every, bool)
+        and update_every >= 0
+    ):
+        raise ValueError(f"update_every must be a number of seconds >= 0, got {update_every!r}")
     if scheduler is not None and executor != "dask":
         raise ValueError("scheduler is only used with executor='dask'")
-    if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None, got {progress!r}")
     if executor == "dask":  # fail early and clearly when the extra is missing
         try:
             import distributed  # noqa: F401
@@ -460,103 +537,160 @@ def sweep(
             ) from exc
 
     shape = tuple(v.size for v in grid_axes.values())
-    n_points = int(np.prod(shape))
+    n_points = math.prod(shape)
+    if n_points * (seeds or 1) > _MAX_RUNS:
+        raise ValueError(
+            f"the grid has {' x '.join(map(str, shape))} = {n_points} points"
+            + (f" x {seeds} seeds" if seeds else "")
+            + f"; more than {_MAX_RUNS:.0e} runs in one sweep is refused: use coarser axes "
+            "or fewer seeds, or split the sweep"
+        )
     names = tuple(grid_axes)
 
-    # the store decides the base seed when resuming with seed=None
+    _curves(boundary_fns, model, grid_axes, check_only=True)  # bad specs: before any work
+    curve_spec = {
+        str(k): [str(v[0]), _qualname(v[1])]
+        for k, v in (boundary_fns or {}).items()
+        if isinstance(v, tuple) and len(v) == 2
+    }
+
+    if vectorized:
+        if block is None:
+            block = getattr(fn, "block", None)
+        if block is None:
+            block = max(_DEFAULT_BLOCK, int(getattr(fn, "min_chunk", 1)))
+        if isinstance(block, bool) or not isinstance(block, numbers.Integral) or block < 1:
+            raise ValueError(
+                f"block must be a positive integer (points per call of a vectorised fn), "
+                f"got {block!r}"
+            )
+        block = int(block)
+
     st: _Store | None = None
-    if store is not None and seeds is not None and seed is None:
-        mpath = Path(store) / "manifest.json"
-        if mpath.exists():
-            try:
-                seed = json.loads(mpath.read_text()).get("seed")
-            except (OSError, ValueError):
-                seed = None
-    if seeds is not None and seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
-
-    curves, curve_axes = _curves(boundary_fns, model, grid_axes)
-
     done: dict[tuple[int, int], _Record] = {}
-    if store is not None:
-        st = _Store(store, _manifest(model, grid_axes, fn, seeds, seed))
-        done = st.read()
-        if retry_failed:
-            done = {k: r for k, r in done.items() if r[2]}
-
-    # work units
-    units: list[_Unit] = []
-    all_index = np.indices(shape).reshape(len(shape), -1).T.tolist()
-    axis_lists = [grid_axes[nm].tolist() for nm in names]  # Python int/float values
-    seed_table = None
-    if seeds is not None:
-        seed_table = np.empty((n_points, seeds), dtype=np.uint64)
-        for i in range(n_points):
-            for s in range(seeds):
-                ss = np.random.SeedSequence(seed, spawn_key=(i, s))
-                seed_table[i, s] = ss.generate_state(1, np.uint64)[0]
-    for i in range(n_points):
-        vals = tuple(values[k] for values, k in zip(axis_lists, all_index[i], strict=True))
-        if seeds is None:
-            if (i, -1) not in done:
-                units.append((i, -1, -1, vals))
-        else:
-            for s in range(seeds):
-                if (i, s) not in done:
-                    units.append((i, s, int(seed_table[i, s]), vals))
-
-    total_units = n_points * (seeds or 1)
-    if chunk is None:
-        if vectorized:
-            # a function with a large fixed cost per call asks for bigger chunks
-            least = int(getattr(fn, "min_chunk", 1))
-            chunk = max(1, least, math.ceil(len(units) / max(16, 8 * n_workers)))
-        elif executor == "serial" or seeds is not None:
-            chunk = 1
-        else:
-            chunk = max(1, min(256, math.ceil(len(units) / (8 * n_workers))))
-    chunks = [units[j : j + chunk] for j in range(0, len(units), chunk)]
-    runner = _run_vector if vectorized else _run_scalar
-
-    bar = _Progress(total_units, total_units - len(units), bool(progress) and bool(units))
-
-    def on_result(records: list) -> None:
-        if st is not None:
-            st.append(records)
-        for r in records:
-            done[(r[0], r[1])] = r
-        bar.update(len(records))
-
     try:
-        if st is not None:
-            st.open()
-        _execute(
-            runner,
-            fn,
-            model,
-            names,
-            chunks,
-            executor,
-            n_workers,
-            scheduler,
-            float(timeout),
-            on_result,
-        )
+        if store is not None:
+            # the lock is taken first: the base seed and the block are decided under it
+            st = _Store(store)
+            draw = seeds is not None and seed is None
+            seed = st.bind(lambda sd: _manifest(model, grid_axes, fn, seeds, sd, block), seed, draw)
+            if vectorized and isinstance(st.manifest.get("block"), int):
+                block = int(st.manifest["block"])  # a resumed store keeps its blocks
+            done = st.read(n_points, seeds)
+            if retry_failed:
+                done = {k: r for k, r in done.items() if r[2]}
+        # theory boundaries: computed once per store (a resumed sweep reads them back)
+        cached = st.load_curves(curve_spec) if st is not None and curve_spec else None
+        if cached is not None:
+            curves, curve_axes = cached
+        else:
+            curves, curve_axes = _curves(boundary_fns, model, grid_axes)
+            if st is not None and curve_spec:
+                st.save_curves(curve_spec, curves, curve_axes)
+        if seeds is not None and seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+
+        # work units
+        all_index = np.indices(shape).reshape(len(shape), -1).T.tolist()
+        axis_lists = [grid_axes[nm].tolist() for nm in names]  # Python int/float values
+
+        def values_at(i: int) -> tuple:
+            return tuple(vals[k] for vals, k in zip(axis_lists, all_index[i], strict=True))
+
+        seed_table = None
+        if seeds is not None:
+            seed_table = np.empty((n_points, seeds), dtype=np.uint64)
+            for i in range(n_points):
+                for s in range(seeds):
+                    ss = np.random.SeedSequence(seed, spawn_key=(i, s))
+                    seed_table[i, s] = ss.generate_state(1, np.uint64)[0]
+        total_units = n_points * (seeds or 1)
+        chunks: list
+        if vectorized:
+            # fn sees fixed blocks of the grid (flat indices [b*block, (b+1)*block)), whatever
+            # the chunk, the executor and what is stored: a function whose last bits depend
+            # on its batch still gives the same diagram (resumed == uninterrupted)
+            blocks = []
+            for start in range(0, n_points, block):
+                idx = range(start, min(start + block, n_points))
+                if all((i, -1) in done for i in idx):
+                    continue
+                blocks.append([(i, -2 if (i, -1) in done else -1, -1, values_at(i)) for i in idx])
+            n_todo = sum(1 for b_ in blocks for u in b_ if u[1] == -1)
+            if chunk is not None:
+                per_task = max(1, math.ceil(chunk / block))
+            elif executor == "serial":
+                per_task = 1
+            else:
+                per_task = max(1, math.ceil(len(blocks) / (8 * n_workers)))
+            chunks = [blocks[j : j + per_task] for j in range(0, len(blocks), per_task)]
+            runner = _run_vector
+        else:
+            units: list[_Unit] = []
+            for i in range(n_points):
+                if seeds is None:
+                    if (i, -1) not in done:
+                        units.append((i, -1, -1, values_at(i)))
+                else:
+                    for s in range(seeds):
+                        if (i, s) not in done:
+                            units.append((i, s, int(seed_table[i, s]), values_at(i)))
+            n_todo = len(units)
+            if chunk is None:
+                if executor == "serial" or seeds is not None:
+                    chunk = 1
+                else:
+                    chunk = max(1, min(256, math.ceil(len(units) / (8 * n_workers))))
+            chunks = [units[j : j + chunk] for j in range(0, len(units), chunk)]
+            runner = _run_scalar
+
+        bar = _Progress(total_units, total_units - n_todo, progress if n_todo else False)
+
+        last_update = [time.monotonic()]
+
+        def partial() -> PhaseDiagram:
+            return PhaseDiagram(
+                model=model,
+                axes=grid_axes,
+                seeds=None if seed_table is None else seed_table.reshape(shape + (seeds,)),
+                seed=seed,
+                wall_time=time.perf_counter() - t_start,
+                executor=executor,
+                fn_name=_qualname(fn),
+                curves=curves,
+                curve_axes=curve_axes,
+                **_assemble(done, shape, seeds),
+            )
+
+        def on_result(records: list) -> None:
+            if st is not None:
+                st.append(records)
+            for r in records:
+                done[(r[0], r[1])] = r
+            bar.update(len(records))
+            if on_update is not None and time.monotonic() - last_update[0] >= update_every:
+                on_update(partial())
+                last_update[0] = time.monotonic()
+
+        try:
+            if st is not None and n_todo:
+                st.open()  # a complete store is only read (it may sit in a read-only place)
+            _execute(
+                runner,
+                fn,
+                model,
+                names,
+                chunks,
+                executor,
+                n_workers,
+                scheduler,
+                float(timeout),
+                on_result,
+            )
+        finally:
+            bar.close()
     finally:
-        bar.close()
         if st is not None:
             st.close()
 
-    parts = _assemble(done, shape, seeds)
-    return PhaseDiagram(
-        model=model,
-        axes=grid_axes,
-        seeds=None if seed_table is None else seed_table.reshape(shape + (seeds,)),
-        seed=seed,
-        wall_time=time.perf_counter() - t_start,
-        executor=executor,
-        fn_name=_qualname(fn),
-        curves=curves,
-        curve_axes=curve_axes,
-        **parts,
-    )
+    return partial()  # every point is done now

@@ -9,8 +9,10 @@ passes each chunk's records to a callback as soon as the chunk finishes.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,25 +28,39 @@ _Unit = tuple[int, int, int, tuple]
 
 
 class _Progress:
-    def __init__(self, total: int, initial: int, enabled: bool) -> None:
-        self.total, self.n, self.enabled = total, initial, enabled
+    """Progress bar on stderr: ``enabled`` True (from the start), None (after 2 s), False."""
+
+    DELAY = 2.0
+
+    def __init__(self, total: int, initial: int, enabled: bool | None, desc: str = "sweep") -> None:
+        self.total, self.n, self.enabled, self.desc = total, initial, enabled is not False, desc
+        self.delay = 0.0 if enabled else self.DELAY
         self.bar = None
+        self.shown = False
         self.t0 = self.last = time.monotonic()
-        if not enabled:
+        if not self.enabled:
             return
         try:
             from tqdm.auto import tqdm
         except ImportError:
-            self._write()
+            if not self.delay:
+                self._write()
         else:
             self.bar = tqdm(
-                total=total, initial=initial, desc="sweep", unit="pt", file=sys.stderr, leave=True
+                total=total,
+                initial=initial,
+                desc=desc,
+                unit="pt",
+                file=sys.stderr,
+                leave=True,
+                delay=self.delay,
             )
 
     def _write(self, final: bool = False) -> None:
+        self.shown = True
         elapsed = time.monotonic() - self.t0
         pct = 100.0 * self.n / self.total if self.total else 100.0
-        sys.stderr.write(f"\rsweep: {self.n}/{self.total} ({pct:5.1f}%) {elapsed:7.1f} s")
+        sys.stderr.write(f"\r{self.desc}: {self.n}/{self.total} ({pct:5.1f}%) {elapsed:7.1f} s")
         if final:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -55,7 +71,7 @@ class _Progress:
             return
         if self.bar is not None:
             self.bar.update(k)
-        elif time.monotonic() - self.last > 0.5:
+        elif time.monotonic() - self.last > 0.5 and time.monotonic() - self.t0 >= self.delay:
             self.last = time.monotonic()
             self._write()
 
@@ -64,7 +80,7 @@ class _Progress:
             return
         if self.bar is not None:
             self.bar.close()
-        else:
+        elif self.shown or not self.delay:
             self._write(final=True)
 
 
@@ -127,6 +143,53 @@ def _run_batch(runner: Callable, fn: Callable, model: Any, names: tuple, batch: 
     return runner(fn, model, names, batch.units)
 
 
+def _watch_parent(parent_pid: int) -> None:
+    """Thread body: end this worker process as soon as its parent is gone."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is not None:
+        from multiprocessing.connection import wait
+
+        try:
+            wait([sentinel])  # ready when the parent process ends, however it ends
+        except OSError:  # pragma: no cover - fall back to polling
+            pass
+        else:
+            os._exit(1)
+    while os.getppid() == parent_pid:  # pragma: no cover - POSIX fallback
+        time.sleep(0.5)
+    os._exit(1)  # pragma: no cover
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Initializer of ``processes`` workers: exit when the sweep's process dies.
+
+    A sweep killed with ``kill -9`` runs no clean-up, so its workers would run on
+    (and keep computing) as orphans.  On Linux the kernel sends them SIGKILL when
+    the parent dies (``prctl(PR_SET_PDEATHSIG)``, which works even while a worker
+    holds the GIL in a long compiled kernel); everywhere a daemon thread waits on
+    the parent's process sentinel (:func:`multiprocessing.parent_process`) and
+    ends the worker with :func:`os._exit`.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no usable libc
+            pass
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid,), name="rnmf-parent-watch", daemon=True
+    ).start()
+
+
 def _execute(
     runner: Callable,
     fn: Callable,
@@ -157,7 +220,10 @@ def _execute(
             ) from exc
         with single_thread_blas():
             pool = ProcessPoolExecutor(
-                max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=min(n_workers, len(chunks)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
             )
         try:
             futures = [pool.submit(runner, fn, model, names, units) for units in chunks]

@@ -29,6 +29,7 @@ __all__ = [
     "default_scenarios",
     "finite_size_scaling",
     "run_rate",
+    "unbounded_checks",
 ]
 
 
@@ -101,6 +102,7 @@ def _simulate_one(scn: Scenario, seed: int, max_lag: float) -> dict[str, Any]:
         I=I,
         record_units=min(net.N, 400),
         record_every=record_every,
+        progress=False,  # the suite reports its own progress
     )
     stats = measures.population_stats(traj)
     out["mu"] = float(stats.mean_x)
@@ -114,7 +116,16 @@ def _simulate_one(scn: Scenario, seed: int, max_lag: float) -> dict[str, Any]:
     if scn.T_lyap > 0 and "lambda_max" in scn.quantities:
         align = 20.0 if not net.discrete else 20
         lyap = sim.lyapunov_spectrum(
-            net, scn.T_lyap, k=1, dt=scn.dt, rng=gen, burn_in=align, x0=traj.x_final, J=J, I=I
+            net,
+            scn.T_lyap,
+            k=1,
+            dt=scn.dt,
+            rng=gen,
+            burn_in=align,
+            x0=traj.x_final,
+            J=J,
+            I=I,
+            progress=False,
         )
         out["lambda_max"] = float(np.asarray(lyap.exponents)[0])
     return out
@@ -308,6 +319,7 @@ def run_rate(
     figures: bool = True,
     scenarios: Sequence[Scenario] | None = None,
     finite_size: bool = True,
+    unbounded: bool | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Check], dict[str, Any]]:
     """The random rate-network suite: DMFT against simulation.
@@ -328,6 +340,9 @@ def run_rate(
         Defaults to :func:`default_scenarios`.
     finite_size : bool
         Also run :func:`finite_size_scaling` (one more row).
+    unbounded : bool, optional
+        Also run :func:`unbounded_checks` (relu networks: divergence, decay, escape;
+        ~30 s).  Default: with the default scenarios only (not with ``scenarios`` given).
     progress : callable, optional
         Called with a line of text as work proceeds.
 
@@ -336,7 +351,7 @@ def run_rate(
     checks : list of Check
         Per scenario the rows of its ``quantities`` (DMFT: Sompolinsky, Crisanti & Sommers
         1988; Schuecker et al. 2018 with noise; Molgedey et al. 1992 for the map) and of its
-        ``lags``; then the finite-size scaling row.
+        ``lags``; then the finite-size scaling row and the rows of :func:`unbounded_checks`.
     figures : dict of str to Figure
         Empty when ``figures`` is False.
     """
@@ -346,6 +361,8 @@ def run_rate(
     seed = check_int("seed", seed, minimum=0)
     jobs = check_int("jobs", jobs, minimum=1)
     say = progress or (lambda s: None)
+    if unbounded is None:
+        unbounded = scenarios is None
     scenarios = list(default_scenarios(quick) if scenarios is None else scenarios)
     checks: list[Check] = []
 
@@ -379,12 +396,148 @@ def run_rate(
         say("finite-size scaling of Delta0 ...")
         scaling = finite_size_scaling(quick=quick, seed=seed, jobs=jobs)
         checks.append(scaling["check"])
+    if unbounded:
+        say("unbounded transfer functions: divergence and decay ...")
+        checks.extend(unbounded_checks(seeds=seeds, seed=seed, jobs=jobs))
     figs: dict[str, Any] = {}
     if figures:
         from rnmf import plotting
 
         figs = dict(plotting.validation_figures(scenarios, theories, per_scn, scaling))
     return checks, figs
+
+
+def _fate(net: RateNetwork, x0_var: float, T: float, seed: int) -> dict[str, float]:
+    """Simulate one sampled network from ``x0 ~ N(0, x0_var)`` and say where it went (worker).
+
+    Diverged: the simulator's divergence flag, a non-finite state, or ``max |x| > 1e6``
+    at the end (far beyond every bounded state of these networks, whose Delta0 <= 2).
+    Decayed: the final population variance below ``1e-6 * x0_var``.
+    """
+    import warnings
+
+    from rnmf import sim
+
+    gen = np.random.default_rng(seed)
+    x0 = gen.normal(0.0, math.sqrt(x0_var), net.N)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        traj = sim.simulate(
+            net, T, dt=0.1, rng=gen, x0=x0, record_units=0, record_every=10, progress=False
+        )
+    xf = np.asarray(traj.x_final, dtype=float)
+    diverged = bool(getattr(traj, "diverged", False)) or not np.all(np.isfinite(xf))
+    diverged = diverged or float(np.max(np.abs(xf))) > 1e6
+    var = float(np.var(xf)) if np.all(np.isfinite(xf)) else math.inf
+    return {
+        "diverged": float(diverged),
+        "decayed": float(not diverged and var < 1e-6 * x0_var),
+        "Delta0": var,
+    }
+
+
+def unbounded_checks(*, N: int = 400, seeds: int = 3, seed: int = 0, jobs: int = 1) -> list[Check]:
+    r"""Relu networks against simulation: divergence, decay and the amplitude barrier.
+
+    :func:`rnmf.theory.dmft.solve` says for each network whether it has a bounded stable
+    state and whether large initial conditions diverge (``bounded``, ``escape_Delta0``,
+    regime ``"unbounded"``); each row compares the predicted fate (1 = every network, 0 =
+    none) with the fraction of ``seeds`` sampled networks (size ``N``, 50 tau from
+    :math:`x_0 \sim N(0, v)`) that diverge or decay to the quiet state:
+
+    - relu, g = 3: no bounded state (a homogeneous ``phi``: the directional
+      :math:`\chi = g^2/2 > 1` and no upper root, divergence for :math:`g > \sqrt2`);
+      every network diverges.
+    - relu, g = 1: the quiet state is stable (:math:`\chi = 1/2`); every network decays.
+    - relu with threshold 0.5, g = 2: quiet state stable, fluctuating state at
+      :math:`\Delta_0^* pprox 1.61` unstable in amplitude, divergence beyond it: from
+      :math:`v = \Delta_0^*/2` every network decays, from :math:`v = 40\Delta_0^*` (the
+      i.i.d. start first loses most of its variance within ~2 tau) every network diverges.
+    - relu with threshold -0.5, g = 1: a stable heterogeneous fixed point
+      (:math:`\chi = 0.68`, bounded): the networks settle there (``Delta0`` row, tolerance
+      of :data:`TOLERANCES` plus the sem: this fixed point's variance differs from network
+      to network by sd ~0.22 at N = 400 and at N = 1600, so the seeds' sem dominates).
+
+    The predicted fates are exact in the limit; the parameters sit far from the
+    thresholds, so no finite-size allowance is used (a row passes when all networks agree).
+    """
+    from rnmf.theory import dmft
+    from rnmf.transfer import Transfer
+
+    N = check_int("N", N, minimum=10)
+    seeds = check_int("seeds", seeds, minimum=1)
+    jobs = check_int("jobs", jobs, minimum=1)
+    cases = []
+    r3 = dmft.solve(RateNetwork(N=N, g=3.0, phi="relu"), raise_on_failure=False)
+    cases.append((r3.model, 1.0, "diverged", float(r3.regime == "unbounded"), "relu g=3"))
+    r1 = dmft.solve(RateNetwork(N=N, g=1.0, phi="relu"))
+    ok1 = r1.regime == "quiet" and r1.stable and r1.bounded
+    cases.append((r1.model, 1.0, "decayed", float(ok1), "relu g=1"))
+    rt = dmft.solve(RateNetwork(N=N, g=2.0, phi=Transfer("relu", theta=0.5)))
+    barrier = float(rt.escape_Delta0)
+    quiet_stable = rt.regime == "quiet" and rt.stable
+    for v, fate, pred in (
+        (0.5 * barrier, "decayed", float(quiet_stable)),
+        (40.0 * barrier, "diverged", float(not rt.bounded)),
+    ):
+        cases.append((rt.model, v, fate, pred, f"relu theta=0.5 g=2, x0 var={v:.3g}"))
+    rs = dmft.solve(RateNetwork(N=N, g=1.0, phi=Transfer("relu", theta=-0.5)), lyapunov=False)
+    cases.append((rs.model, 1.0, "Delta0", float(rs.Delta0), "relu theta=-0.5 g=1"))
+    tasks = [
+        (net, v, 50.0, seed_for(seed + 2000, i, k))
+        for i, (net, v, _, _, _) in enumerate(cases)
+        for k in range(seeds)
+    ]
+    res = map_tasks(_fate, tasks, jobs)
+    checks = []
+    for i, (net, _v, fate, pred, label) in enumerate(cases):
+        vals = [r[fate] for r in res[i * seeds : (i + 1) * seeds]]
+        if fate == "Delta0":
+            c, order, floor, note = TOLERANCES["Delta0"]
+            checks.append(
+                Check(
+                    "Delta0 (settles)",
+                    f"{label}, N={net.N}",
+                    pred,
+                    float(np.mean(vals)),
+                    sem(vals),
+                    seeds,
+                    net.N,
+                    finite_size=c,
+                    order=order,
+                    floor=floor,
+                    note=(
+                        "stable fixed point of an unbounded phi (chi = 0.68); the network-to-"
+                        "network sd is ~0.22 at N = 400 and 1600 (8 networks each: mean 1.26 "
+                        "and 1.14), carried by the sem"
+                    ),
+                    samples=tuple(vals),
+                )
+            )
+            continue
+        checks.append(
+            Check(
+                f"fraction {fate}",
+                f"{label}, N={net.N}",
+                pred,
+                float(np.mean(vals)),
+                0.0,
+                seeds,
+                net.N,
+                order=0.0,
+                note=(
+                    "theory: "
+                    + (
+                        "no bounded state (regime 'unbounded')"
+                        if fate == "diverged" and pred
+                        else "stable quiet state"
+                    )
+                    + (f"; amplitude barrier Delta0* = {barrier:.3g}" if "theta" in label else "")
+                ),
+                samples=tuple(vals),
+            )
+        )
+    return checks
 
 
 def finite_size_scaling(

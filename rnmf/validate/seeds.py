@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._memory import quiet_progress
 from .._parallel import single_thread_blas
 
 __all__ = ["map_tasks", "seed_for"]
@@ -47,7 +48,8 @@ def map_tasks(fn: Callable[..., Any], tasks: Iterable[tuple], jobs: int) -> list
 
     Workers are started with the ``spawn`` method and with one BLAS thread each
     (:func:`rnmf._parallel.single_thread_blas`), so ``jobs`` processes use ``jobs`` cores.
-    Results come back in the order of ``tasks``.
+    Results come back in the order of ``tasks``.  The simulations' own automatic progress
+    bars are off inside (:func:`rnmf._memory.quiet_progress`): the suite reports progress.
 
     Parameters
     ----------
@@ -70,8 +72,10 @@ def map_tasks(fn: Callable[..., Any], tasks: Iterable[tuple], jobs: int) -> list
     """
     tasks = list(tasks)
     if jobs <= 1:
-        return [fn(*t) for t in tasks]
+        with quiet_progress():
+            return [fn(*t) for t in tasks]
     with (
+        quiet_progress(),
         single_thread_blas(),
         ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool,
     ):

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-__all__ = ["LRParams", "advance", "phi_lr"]
+__all__ = ["LRParams", "advance", "phi_lr", "step_given_phi", "within"]
 
 
 class LRParams(NamedTuple):
@@ -37,6 +37,9 @@ class LRParams(NamedTuple):
         Whether the random bulk G is present.
     first_step, n_burn, every : int
         Steps done before this chunk, burn-in steps, steps between records.
+    limit : float
+        Divergence limit: :func:`advance` stops after the first step that leaves some
+        :math:`|x_i|` above it or not finite.
     """
 
     code: int
@@ -49,6 +52,7 @@ class LRParams(NamedTuple):
     first_step: int
     n_burn: int
     every: int
+    limit: float = math.inf
 
 
 @njit(cache=True)
@@ -135,8 +139,20 @@ def _record(x, r, kap, units, rec_x, rec_k, stats, row):
 
 
 @njit(cache=True)
+def within(x, limit):
+    """True when every :math:`|x_i| \\le` ``limit`` (False for NaN or inf)."""
+    ok = True
+    for i in range(x.shape[0]):
+        ok = ok & (abs(x[i]) <= limit)
+    return ok
+
+
+@njit(cache=True)
 def advance(x, mT, nT, IT, U, G, noise, n_steps, p, units, rec_x, rec_k, stats, r, h, kap):
     """Advance ``x`` in place by ``n_steps`` steps, recording on the way.
+
+    Stops after the first step whose state leaves ``p.limit`` (or is not finite);
+    that state is not recorded.
 
     Parameters
     ----------
@@ -161,6 +177,13 @@ def advance(x, mT, nT, IT, U, G, noise, n_steps, p, units, rec_x, rec_k, stats, 
         Scratch: phi(x) and the total input.
     kap : (R,) float64
         Scratch: kappa of the current state.
+
+    Returns
+    -------
+    int
+        Steps taken (``n_steps`` unless the state diverged).
+    bool
+        Whether the state diverged.
     """
     N = x.shape[0]
     noisy = noise.shape[0] > 0
@@ -176,10 +199,13 @@ def advance(x, mT, nT, IT, U, G, noise, n_steps, p, units, rec_x, rec_k, stats, 
             _update(x, mT, IT, U[k], kap, noise[k], h, p)
         else:
             _update(x, mT, IT, U[k], kap, empty, h, p)
+        if not within(x, p.limit):
+            return k + 1, True
         _phi_and_kappa(x, nT, r, kap, p)
         step = p.first_step + k + 1
         if step >= p.n_burn and (step - p.n_burn) % p.every == 0:
             _record(x, r, kap, units, rec_x, rec_k, stats, (step - p.n_burn) // p.every)
+    return n_steps, False
 
 
 @njit(cache=True)

@@ -49,6 +49,9 @@ class StepParams(NamedTuple):
         0 and 1 in the state dtype.
     decay, gain, noise : float
         Coefficients a, b, c of the affine update (module docstring).
+    limit : float
+        Divergence limit: :func:`advance` stops at the first step after which some
+        :math:`|x_i|` exceeds it or is not finite.
     """
 
     code: int
@@ -59,6 +62,7 @@ class StepParams(NamedTuple):
     decay: float
     gain: float
     noise: float
+    limit: float = np.inf
 
 
 class RecordPlan(NamedTuple):
@@ -146,6 +150,10 @@ def record(x, p, units, rec_x, stats, row, r):
 def advance(x, J, I, noise, n_steps, p, plan, units, rec_x, stats, r, h):
     """Advance the state ``x`` (in place) by ``n_steps`` steps and record on the way.
 
+    Stops early when the state diverges: after a step some :math:`|x_i|` exceeds
+    ``p.limit`` or is not finite (the test is merged into the update loop, O(N) per
+    step against O(N^2) for the product); that state is not recorded.
+
     Parameters
     ----------
     x : (N,) array
@@ -170,26 +178,43 @@ def advance(x, J, I, noise, n_steps, p, plan, units, rec_x, stats, r, h):
         Population moments (written at the recording steps).
     r, h : (N,) arrays
         Scratch space for phi(x) and J phi(x) (on entry ``r`` need not hold anything).
+
+    Returns
+    -------
+    int
+        Steps taken: ``n_steps``, or ``k + 1`` when the state diverged at the
+        (k + 1)-th step of this chunk.
+    bool
+        Whether the state diverged.
     """
     n = x.shape[0]
     noisy = noise.shape[0] > 0
     fresh = False  # True when r already holds phi(x) (computed by record)
+    lim = p.limit
     for k in range(n_steps):
         if not fresh:
             for i in range(n):
                 r[i] = phi_scalar(x[i], p)
         fresh = False
         np.dot(J, r, h)
+        ok = True
         if noisy:
             for i in range(n):
-                x[i] = p.decay * x[i] + p.gain * (h[i] + I[i]) + p.noise * noise[k, i]
+                v = p.decay * x[i] + p.gain * (h[i] + I[i]) + p.noise * noise[k, i]
+                x[i] = v
+                ok = ok & (abs(v) <= lim)
         else:
             for i in range(n):
-                x[i] = p.decay * x[i] + p.gain * (h[i] + I[i])
+                v = p.decay * x[i] + p.gain * (h[i] + I[i])
+                x[i] = v
+                ok = ok & (abs(v) <= lim)
+        if not ok:
+            return k + 1, True
         s = plan.first_step + k + 1
         if s >= plan.n_burn and (s - plan.n_burn) % plan.every == 0:
             record(x, p, units, rec_x, stats, (s - plan.n_burn) // plan.every, r)
             fresh = True
+    return n_steps, False
 
 
 # Up to this many right-hand sides the tangent products are separate gemv calls

@@ -1,8 +1,9 @@
 """numba kernels of the LIF network simulator (:mod:`rnmf.sim.spiking`).
 
-Two kernels: :func:`fill_csr` scatters (source, target) pairs into the CSR
-out-adjacency, and :func:`lif_run` advances the network by a chunk of time steps.
-Both trust their inputs; :func:`rnmf.sim.spiking.simulate_lif` validates them.
+Kernels: :func:`fill_csr` scatters (source, target) pairs into the CSR
+out-adjacency, :func:`lif_run` advances the network by a chunk of time steps, and
+:func:`lif_run_format` does the same with every operation rounded to an emulated
+number format (:mod:`rnmf.sim.formats`).  All trust their inputs; :func:`rnmf.sim.spiking.simulate_lif` validates them.
 
 The step follows the NEST ``iaf_psc_delta`` / ``iaf_psc_exp`` update order
 (Rotter & Diesmann 1999, Biol Cybern 81:381, eqs. 3-6, exact integration):
@@ -25,6 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+
+from .formats import STOCHASTIC, round_scalar, uniform01
 
 
 class Net(NamedTuple):
@@ -73,6 +76,7 @@ class Record(NamedTuple):
     steps_per_bin: int
     V_idx: np.ndarray  # int64 (n_rec,)
     V_trace: np.ndarray  # dtype (n_steps, n_rec)
+    first_step: int  # global step of the first recorded step (rate bin 0, V_trace row 0)
 
 
 @njit(cache=True)
@@ -169,7 +173,8 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                     fired[nf] = i
                     nf += 1
         # recording
-        b_idx = g // rec.steps_per_bin
+        r_idx = g - rec.first_step
+        b_idx = r_idx // rec.steps_per_bin
         for f in range(nf):
             j = fired[f]
             rec.counts[j] += 1
@@ -185,7 +190,7 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                     rec.counters[3] = 0
         rec.counters[1] += nf
         for r in range(n_rec):
-            rec.V_trace[g, r] = V[rec.V_idx[r]]
+            rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
         # delivery through the ring buffer
         for f in range(nf):
             j = fired[f]
@@ -201,4 +206,165 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                 else:
                     for q in range(lo, hi):
                         ring[(g + delays[q]) % L, targets[q]] += w
+    return n_steps
+
+
+# --------------------------------------------------------------------------------------
+# emulated number formats
+# --------------------------------------------------------------------------------------
+
+#: Stream sites of the stochastic roundings of :func:`lif_run_format` (the fourth
+#: counter component is the neuron index, or the synapse's CSR position for "ring").
+LIF_SITES = {
+    "input": 1,
+    "diff": 2,
+    "decay": 3,
+    "relax": 4,
+    "jump": 5,
+    "syn_term": 6,
+    "syn_add": 7,
+    "state": 8,
+    "current_decay": 9,
+    "current_input": 10,
+    "current_add": 11,
+    "current": 12,
+    "ring": 13,
+}
+
+
+@njit(cache=True)
+def _rf(x, f, seed, step, site, index, counts, slot):  # pragma: no cover - numba
+    """``round_scalar`` with the stream uniform of ``(seed, step, site, index)``."""
+    u = uniform01(seed, step, site, index) if f.rounding == STOCHASTIC else 0.0
+    v, o = round_scalar(x, f, u)
+    counts[slot] += o
+    return v
+
+
+@njit(cache=True)
+def lif_run_format(
+    net, par, st, rec, ext, step0, s_begin, n_steps, growable, fs, fa, seed, counts
+):  # pragma: no cover - numba
+    r""":func:`lif_run` with every arithmetic operation rounded to an emulated format.
+
+    Arrays are float64 holding values of the formats.  ``fs`` (state: V, I) and ``fa``
+    (accumulator: every operation and the ring buffer) are ``FormatParams``; the
+    weights ``W``, ``ext_val`` were rounded to the weight format by the caller, the
+    constants in ``par.fpar`` to the accumulator format.  Per non-refractory neuron
+    (Higham & Pranesh 2019, SIAM J. Sci. Comput. 41:C585, Sec. 2: round after each
+    operation; exact-integration update of Rotter & Diesmann 1999, eqs. 3-6):
+
+    .. math::
+
+        d = R_A(V - V_\infty),\ v = R_A(V_\infty + R_A(d P_{22})),\
+        V \leftarrow R_S(R_A(v + \mathrm{inp}))\ \text{(delta)}
+
+    or :math:`V \leftarrow R_S(R_A(v + R_A(P_{21} I)))` and
+    :math:`I \leftarrow R_S(R_A(R_A(I P_{11}) + R_A(\mathrm{inp}\,\tau_m/\tau_s)))`
+    (exponential synapses, the current of every neuron); the external count enters as
+    ``inp = R_A(ring + k J_ext)``, and each delivered PSP as
+    ``ring <- R_A(ring + w)``.  Stochastic roundings use the stream sites of
+    ``LIF_SITES`` at the global step.  ``counts[0]`` counts the neuron-update
+    overflows, ``counts[1]`` the ring-buffer ones.
+    """
+    V = st.V
+    I = st.I
+    ref = st.ref
+    ring = st.ring
+    fired = st.fired
+    L = ring.shape[0]
+    N = V.size
+    P = net.pop_start.size - 1
+    P22 = par.fpar[0]
+    P21 = par.fpar[1]
+    P11 = par.fpar[2]
+    V_th = par.fpar[3]
+    V_reset = par.fpar[4]
+    I_scale = par.fpar[5]
+    ref_steps = par.ref_steps
+    has_ext = par.has_ext
+    exp_syn = par.exp_syn
+    cdf = par.cdf
+    guide = par.guide
+    ext_val = par.ext_val
+    V_inf = par.V_inf
+    pop_start = net.pop_start
+    pop_of = net.pop_of
+    targets = net.targets
+    offsets = net.offsets
+    delays = net.delays
+    W = net.W
+    cap = rec.spk_i.size
+    n_rec = rec.V_idx.size
+    const_delay = net.const_delay
+    for s in range(s_begin, n_steps):
+        if growable and rec.counters[3] == 1 and cap - rec.counters[0] < N:
+            return s
+        g = step0 + s
+        now = ring[g % L]
+        nf = 0
+        for a in range(P):
+            vinf = V_inf[a]
+            for i in range(pop_start[a], pop_start[a + 1]):
+                inp = now[i]
+                now[i] = 0.0
+                if has_ext:
+                    w = ext[s, i >> 1]
+                    if i & 1:
+                        u = w >> np.uint64(32)
+                    else:
+                        u = w & np.uint64(0xFFFFFFFF)
+                    k = guide[a, u >> np.uint64(24)]
+                    while u >= cdf[a, k]:
+                        k += 1
+                    inp = _rf(inp + ext_val[a, k], fa, seed, g, 1, i, counts, 0)
+                if ref[i] > 0:
+                    ref[i] -= 1
+                else:
+                    d = _rf(V[i] - vinf, fa, seed, g, 2, i, counts, 0)
+                    t = _rf(d * P22, fa, seed, g, 3, i, counts, 0)
+                    v = _rf(vinf + t, fa, seed, g, 4, i, counts, 0)
+                    if exp_syn:
+                        t2 = _rf(P21 * I[i], fa, seed, g, 6, i, counts, 0)
+                        v = _rf(v + t2, fa, seed, g, 7, i, counts, 0)
+                    else:
+                        v = _rf(v + inp, fa, seed, g, 5, i, counts, 0)
+                    V[i] = _rf(v, fs, seed, g, 8, i, counts, 0)
+                if exp_syn:
+                    c1 = _rf(I[i] * P11, fa, seed, g, 9, i, counts, 0)
+                    c2 = _rf(inp * I_scale, fa, seed, g, 10, i, counts, 0)
+                    c = _rf(c1 + c2, fa, seed, g, 11, i, counts, 0)
+                    I[i] = _rf(c, fs, seed, g, 12, i, counts, 0)
+                if V[i] >= V_th:
+                    V[i] = V_reset
+                    ref[i] = ref_steps
+                    fired[nf] = i
+                    nf += 1
+        r_idx = g - rec.first_step
+        b_idx = r_idx // rec.steps_per_bin
+        for f in range(nf):
+            j = fired[f]
+            rec.counts[j] += 1
+            rec.rates[b_idx, pop_of[j]] += 1
+            if rec.counters[3] == 1:
+                c = rec.counters[0]
+                if c < cap:
+                    rec.spk_i[c] = j
+                    rec.spk_t[c] = g
+                    rec.counters[0] = c + 1
+                else:
+                    rec.counters[2] = 1
+                    rec.counters[3] = 0
+        rec.counters[1] += nf
+        for r in range(n_rec):
+            rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
+        for f in range(nf):
+            j = fired[f]
+            b = pop_of[j]
+            for a in range(P):
+                w = W[a, b]
+                for q in range(offsets[j, a], offsets[j, a + 1]):
+                    slot = (g + (const_delay if const_delay > 0 else delays[q])) % L
+                    t = targets[q]
+                    ring[slot, t] = _rf(ring[slot, t] + w, fa, seed, g, 13, q, counts, 1)
     return n_steps

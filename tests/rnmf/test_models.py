@@ -143,7 +143,7 @@ def test_brunel_model_a_parameters():
     [
         (dict(V_reset=20.0), "V_reset .* must be below V_th"),
         (dict(tau_m=-5.0), "tau_m .* must be > 0"),
-        (dict(D=0.0), "delay .* must be > 0"),
+        (dict(D=0.0), r"D \(synaptic delay, ms\) must be > 0"),
         (dict(delay_max=1.0), "delay_max .* must be >= delay"),
         (dict(t_ref=-1.0), "t_ref .* must be >= 0"),
     ],

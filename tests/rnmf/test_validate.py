@@ -151,3 +151,22 @@ def test_cli_validate_quick(tmp_path, capsys):
     assert "checks passed" in out and "lambda_max" in out
     assert status == 0, out
     assert (tmp_path / "report.md").exists() and (tmp_path / "finite_size.png").exists()
+
+
+def test_unbounded_rows_compare_theory_fate_with_simulation():
+    """Issue 10: relu networks whose theory says unbounded diverge in simulation, those with a
+    stable quiet state decay, and the threshold network's amplitude barrier separates the two."""
+    from rnmf.validate.rate import unbounded_checks
+
+    checks = unbounded_checks(N=300, seeds=2)
+    names = [c.quantity for c in checks]
+    assert names == [
+        "fraction diverged",
+        "fraction decayed",
+        "fraction decayed",
+        "fraction diverged",
+        "Delta0 (settles)",
+    ]
+    assert [c.theory for c in checks[:4]] == [1.0, 1.0, 1.0, 1.0]
+    assert all(c.passed for c in checks)
+    assert checks[4].theory == pytest.approx(1.1285843, rel=1e-6)

@@ -281,3 +281,155 @@ def test_bad_network_type():
 
     with pytest.raises(ValueError, match="LowRankNetwork"):
         simulate_lowrank(RateNetwork(N=10, g=1.0), 1.0)
+
+
+# --------------------------------------------------------------------------------------
+# issue 10: divergence, NaN-producing phi, memory, options shared with the rate simulator
+# --------------------------------------------------------------------------------------
+
+
+def _sqrt_phi(x):
+    return np.sqrt(x)
+
+
+def test_lowrank_divergence_reported():
+    """linear phi with overlap S_m S_n rho = 9 > 1 runs away (the old simulator returned
+    kappa ~ 3e286 silently): stop, flag, warn, NaN after."""
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+
+    net = LowRankNetwork.rank_one(N=500, S_m=3, S_n=3, rho=1.0, phi="linear")
+    with pytest.warns(RuntimeWarning, match="simulate_lowrank: the run diverged"):
+        tr = simulate_lowrank(net, 100.0, rng=1)
+    assert tr.diverged and not tr.converged and tr.status.name == "DIVERGED"
+    assert 0 < tr.diverged_at < 100.0 and "divergence limit" in tr.diverged_reason
+    ok = tr.t < tr.diverged_at
+    assert np.all(np.isfinite(tr.kappa[ok])) and np.all(np.isnan(tr.kappa[~ok]))
+    assert "DIVERGED" in repr(tr)
+
+
+@pytest.mark.parametrize("g", [0.0, 0.5])
+def test_lowrank_divergence_kernel_and_numpy_path_agree(g):
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+    from rnmf.transfer import Transfer
+
+    lin = Transfer("custom", func=lambda x: 1.0 * x, deriv=lambda x: np.ones_like(x))
+    kw = dict(N=200, g=g, S_m=3, S_n=3, rho=1.0)
+    with pytest.warns(RuntimeWarning):
+        a = simulate_lowrank(LowRankNetwork.rank_one(**kw, phi="linear"), 50.0, rng=4)
+    with pytest.warns(RuntimeWarning):
+        b = simulate_lowrank(LowRankNetwork.rank_one(**kw, phi=lin), 50.0, rng=4)
+    assert a.diverged_at == b.diverged_at
+    np.testing.assert_allclose(a.kappa, b.kappa, rtol=1e-9, equal_nan=True)
+
+
+def test_lowrank_nan_transfer_flagged():
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+    from rnmf.transfer import Transfer
+
+    phi = Transfer("custom", func=_sqrt_phi)
+    net = LowRankNetwork.rank_one(N=50, M_m=1.0, M_n=1.0, phi=phi)
+    with pytest.warns(RuntimeWarning, match="transfer function phi returned nan"):
+        tr = simulate_lowrank(net, 2.0, rng=1)
+    assert tr.diverged and tr.diverged_at == 0.0 and np.all(np.isnan(tr.kappa))
+
+
+def test_lowrank_options_match_the_rate_simulator(capsys):
+    """record_units accepts 'all' like simulate; progress=True draws a bar on stderr,
+    the automatic default stays silent for a short run; bad progress is refused."""
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+
+    net = LowRankNetwork.rank_one(N=30, M_m=1.0, M_n=2.0)
+    tr = simulate_lowrank(net, 1.0, rng=1, record_units="all", progress=True)
+    assert tr.x.shape == (21, 30) and tr.units.tolist() == list(range(30))
+    assert "simulate_lowrank" in capsys.readouterr().err
+    simulate_lowrank(net, 1.0, rng=1)
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ValueError, match="progress"):
+        simulate_lowrank(net, 1.0, rng=1, progress="no")
+    with pytest.raises(ValueError, match="record_units"):
+        simulate_lowrank(net, 1.0, rng=1, record_units="some")
+
+
+def test_lowrank_memory_estimate():
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+
+    with pytest.raises(ValueError, match=r"simulate_lowrank would allocate .*random bulk"):
+        simulate_lowrank(LowRankNetwork.rank_one(N=10**6, g=0.5, M_m=1.0, M_n=1.0), 1.0)
+    with pytest.raises(MemoryError, match="recorded states"):
+        simulate_lowrank(LowRankNetwork.rank_one(N=5000, M_m=1.0, M_n=1.0), 1e6, record_units="all")
+
+
+# --------------------------------------------------------------------------
+# emulated number formats (fmt=...)
+
+
+@pytest.mark.parametrize("fmt", ["bf16-sr", "fp16", "uniform-bf16", "Q(3,8)"])
+def test_format_run_equals_rate_simulator_on_the_stored_J(fmt):
+    """fmt run == rnmf.sim.simulate in the same format on J = g chi + m n^T / N bit for bit
+    (the same stored couplings, input and x0, rounded and advanced by the same rules)."""
+    from rnmf.models import RateNetwork
+    from rnmf.sim import simulate
+    from rnmf.sim.formats import MixedPrecision
+
+    if fmt.startswith("uniform-"):
+        fmt = MixedPrecision.uniform(fmt[8:])
+    N = 50
+    net = LowRankNetwork(
+        N=N, g=0.8, R=1, means=[1.0, 1.5, 0.5], cov=np.diag([1.0, 0.2, 1.0]), inputs=(0.3,)
+    )
+    tr = simulate_lowrank(net, 3.0, dt=0.1, rng=9, record_units="all", fmt=fmt, progress=False)
+    rng = np.random.default_rng(9)
+    m, n, I = net.sample_loadings(rng)
+    J = m @ n.T / N + 0.8 / math.sqrt(N) * rng.standard_normal((N, N))
+    x0 = rng.standard_normal(N)
+    ref = simulate(
+        RateNetwork(N=N, g=0.8), 3.0, dt=0.1, rng=9, J=J, I=I @ np.array([0.3]), x0=x0,
+        fmt=fmt, record_units="all", progress=False, method="exp_euler",
+    )  # fmt: skip
+    np.testing.assert_array_equal(tr.x, ref.x)
+    np.testing.assert_allclose(tr.kappa[:, 0], n[:, 0] @ net.phi(ref.x.T) / N, atol=1e-13)
+    assert tr.options["n_overflow"] == ref.n_overflow
+
+
+def test_format_float64_emulation_matches_native_with_noise_and_input():
+    """Emulated float64 (nothing rounded) follows the native kernel to 1e-12 with noise
+    and a time-varying input (the input is re-stored when it changes)."""
+    from rnmf.sim.formats import get_format
+
+    net = LowRankNetwork(
+        N=40, g=0.5, R=1, means=[1.0, 1.0, 0.5], cov=np.diag([1.0, 0.2, 1.0]), sigma_noise=0.3
+    )
+    U = np.repeat(np.sin(np.arange(6) * 0.7), 5)[:, None]
+    a = simulate_lowrank(net, 3.0, dt=0.1, rng=9, u=U, record_units=40, record_every=2)
+    b = simulate_lowrank(
+        net, 3.0, dt=0.1, rng=9, u=U, record_units=40, record_every=2, fmt=get_format("fp64")
+    )
+    np.testing.assert_allclose(b.x, a.x, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(b.kappa, a.kappa, rtol=1e-12, atol=1e-12)
+
+
+def test_format_stochastic_rounding_reproducible_and_stored_values():
+    from rnmf.sim.formats import quantize
+
+    net = LowRankNetwork.rank_one(N=300, g=0.5, **REF)
+    runs = [
+        simulate_lowrank(net, 2.0, rng=s, fmt="bf16-sr", record_units="all", progress=False)
+        for s in (3, 3, 4)
+    ]
+    np.testing.assert_array_equal(runs[0].x, runs[1].x)
+    assert not np.array_equal(runs[0].x, runs[2].x)
+    np.testing.assert_array_equal(quantize(runs[0].x, "bf16"), runs[0].x)
+    assert "stochastic" in runs[0].options["fmt"]
+
+
+def test_format_rejects_float32_and_custom_phi():
+    net = LowRankNetwork.rank_one(N=20, g=0.5, **REF)
+    with pytest.raises(ValueError, match="float64 natively"):
+        simulate_lowrank(net, 1.0, fmt="float32")
+    with pytest.raises(ValueError, match="fmt must be"):
+        simulate_lowrank(net, 1.0, fmt="float7")

@@ -181,12 +181,53 @@ def test_bad_input(kwargs, match):
         lyapunov_spectrum(RateNetwork(10, 1.0), T, **kwargs)
 
 
-def test_bad_input_custom_and_k_for_largest():
-    custom = Transfer("custom", func=np.tanh, deriv=lambda x: 1.0 / np.cosh(x) ** 2)
-    with pytest.raises(ValueError, match="custom"):
-        lyapunov_spectrum(RateNetwork(10, 1.0, phi=custom), 5.0)
+def test_bad_input_k_for_largest():
     with pytest.raises(ValueError, match="k = 1"):
         largest_lyapunov(RateNetwork(10, 1.0), 5.0, k=2)
+
+
+@pytest.mark.parametrize(
+    "phi",
+    [
+        Transfer("custom", func=np.tanh, deriv=lambda x: 1.0 / np.cosh(x) ** 2),
+        Transfer("custom", func=np.tanh),  # automatic derivative (complex step)
+        Transfer.from_sympy("tanh(x)"),  # sympy derivative
+        "tanh(x)",  # a formula string
+    ],
+    ids=["given", "automatic", "sympy", "string"],
+)
+@pytest.mark.parametrize("time", ["continuous", "discrete"])
+def test_custom_transfer_spectrum_matches_builtin(phi, time):
+    """lyapunov_spectrum works with a custom phi (it refused one before): the NumPy tangent
+    path with tanh written as a custom Transfer gives the kernel's tanh exponents to 1e-10."""
+    kw = dict(k=3, rng=3, burn_in=10.0)
+    T = 30.0 if time == "continuous" else 60
+    a = lyapunov_spectrum(RateNetwork(80, 2.0, time=time), T, **kw)
+    b = lyapunov_spectrum(RateNetwork(80, 2.0, phi=phi, time=time), T, **kw)
+    np.testing.assert_allclose(b.exponents, a.exponents, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(b.x_final, a.x_final, rtol=0, atol=1e-10)
+
+
+def test_custom_transfer_spectrum_matches_numpy_reference():
+    """A non-built-in phi (softplus shifted to phi(0) = 0) against the QR oracle."""
+    phi = Transfer.from_sympy("log(1 + exp(x)) - log(2)")
+    net = RateNetwork(30, 2.5, phi=phi)
+    rng = np.random.default_rng(7)
+    J = sample_couplings(net, rng)
+    x0 = rng.standard_normal(30)
+    res = lyapunov_spectrum(net, 20.0, k=2, J=J, x0=x0, I=np.zeros(30), rng=1, burn_in=0.0)
+    Q0 = np.linalg.qr(np.random.default_rng(1).standard_normal((30, 2)))[0]
+    logs, x_end = lyapunov_reference(
+        net, 20, 20, dt=0.05, method="euler", x0=x0, Q0=Q0, J=J, I=np.zeros(30), noise=None
+    )
+    np.testing.assert_allclose(res.exponents, np.sort(logs.sum(axis=0) / 20.0)[::-1], atol=1e-9)
+    np.testing.assert_allclose(res.x_final, x_end, atol=1e-9)
+
+
+def test_spectrum_reports_its_units():
+    res = lyapunov_spectrum(RateNetwork(20, 2.0, tau=10.0), 5.0, rng=1, burn_in=1.0)
+    assert "per unit tau" in repr(res)
+    np.testing.assert_allclose(res.per_time, res.exponents / 10.0)
 
 
 @pytest.mark.slow
@@ -212,3 +253,10 @@ def test_continuous_g2_chaotic():
     res = largest_lyapunov(RateNetwork(1000, 2.0), 200.0, rng=1, burn_in=50.0)
     assert 0.05 < res.largest < 0.4
     assert res.largest > 5 * res.sem[0]
+
+
+def test_memory_estimate_refuses_before_allocating():
+    with pytest.raises(MemoryError, match=r"lyapunov_spectrum would allocate .*couplings J"):
+        lyapunov_spectrum(RateNetwork(10**6, 1.0), 1.0)
+    with pytest.raises(ValueError, match="GiB"):
+        lyapunov_spectrum(RateNetwork(10**6, 1.0), 1.0)

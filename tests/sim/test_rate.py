@@ -194,8 +194,17 @@ def test_recording_layout():
 
 
 def test_progress_goes_to_stderr(capsys):
+    """progress=True: a tqdm bar on stderr; False and the automatic default (a short run)
+    print nothing."""
     simulate(RateNetwork(10, 1.0), 1.0, rng=1, progress=True)
-    assert "steps" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "rnmf.sim.simulate" in captured.err and "20/20" in captured.err
+    assert captured.out == ""
+    simulate(RateNetwork(10, 1.0), 1.0, rng=1, progress=False)
+    simulate(RateNetwork(10, 1.0), 1.0, rng=1)
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ValueError, match="progress"):
+        simulate(RateNetwork(10, 1.0), 1.0, rng=1, progress="yes")
 
 
 _NET = RateNetwork(10, 1.0)
@@ -213,7 +222,7 @@ _NET = RateNetwork(10, 1.0)
         (dict(T=1.0, dt=1.5, method="exp_euler"), "exp_euler"),
         (dict(T=0.01, dt=0.05), "shorter than one step"),
         (dict(T=1.0, method="rk4"), "method"),
-        (dict(T=1.0, fmt="float16"), "fmt"),
+        (dict(T=1.0, fmt="float12"), "fmt"),
         (dict(T=1.0, x0=np.full(10, np.nan)), "NaN"),
         (dict(T=1.0, x0=np.zeros(9)), "shape"),
         (dict(T=1.0, J=np.zeros((10, 9))), "shape"),
@@ -301,3 +310,145 @@ def test_noise_driven_c0():
         record_units=0,
     )
     assert abs(population_stats(traj).var_x / 1.11810 - 1.0) < 0.03
+
+
+# --------------------------------------------------------------------------------------
+# issue 10: divergence, NaN-producing phi, memory estimate, chunking, custom phi
+# --------------------------------------------------------------------------------------
+
+
+def _sqrt_phi(x):
+    return np.sqrt(x)
+
+
+def _sqrt_dphi(x):
+    return 0.5 / np.sqrt(x)
+
+
+def test_divergence_reported_in_result_and_warning():
+    """relu at g = 3 runs away (the old simulator returned |x| ~ 1e135 without a word):
+    the run stops, says so in the result and in a RuntimeWarning, and leaves NaN after."""
+    net = RateNetwork(200, 3.0, phi="relu")
+    with pytest.warns(RuntimeWarning, match=r"simulate: the run diverged at t = .*units of tau"):
+        tr = simulate(net, 200.0, rng=1)
+    assert tr.diverged and not tr.converged
+    assert tr.status.name == "DIVERGED"
+    assert 0.0 < tr.diverged_at < 200.0
+    assert "divergence limit" in tr.diverged_reason
+    assert tr.n_steps == round(tr.diverged_at / tr.dt) < 4000
+    before = tr.t < tr.diverged_at
+    assert np.all(np.isfinite(tr.x[before])) and np.all(np.isfinite(tr.mean_x2[before]))
+    assert np.all(np.isnan(tr.x[~before])) and np.all(np.isnan(tr.mean_x2[~before]))
+    assert np.max(np.abs(tr.x[before])) <= tr.options["divergence_limit"]
+    assert "DIVERGED" in repr(tr)
+    with pytest.raises(ValueError, match="diverged"):
+        population_stats(tr)
+
+
+def test_bounded_run_does_not_diverge(recwarn):
+    tr = simulate(RateNetwork(100, 3.0, phi="tanh", sigma_noise=0.5), 20.0, rng=1)
+    assert not tr.diverged and tr.diverged_at is None and tr.diverged_reason == ""
+    assert tr.converged and tr.status.name == "CONVERGED"
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("record_every", [1, 7])
+def test_divergence_kernel_and_numpy_path_agree(record_every):
+    """The compiled kernel and the NumPy path (custom phi = relu) stop at the same step,
+    with identical records before it."""
+    relu = Transfer("custom", func=lambda x: np.maximum(x, 0.0), deriv=lambda x: 1.0 * (x > 0))
+    kw = dict(rng=3, record_every=record_every, burn_in=1.0, record_units="all")
+    with pytest.warns(RuntimeWarning):
+        a = simulate(RateNetwork(60, 4.0, phi="relu"), 100.0, **kw)
+    with pytest.warns(RuntimeWarning):
+        b = simulate(RateNetwork(60, 4.0, phi=relu), 100.0, **kw)
+    assert a.diverged and b.diverged
+    assert a.diverged_at == b.diverged_at and a.n_steps == b.n_steps
+    np.testing.assert_allclose(a.x, b.x, rtol=1e-12, atol=0, equal_nan=True)
+    ok = a.t < a.diverged_at  # every record before the first bad state, none after
+    assert ok.sum() >= 2 and np.all(np.isfinite(a.x[ok])) and np.all(np.isnan(a.x[~ok]))
+    assert np.all(np.isfinite(a.mean_phi2[ok])) and np.all(np.isnan(a.mean_phi2[~ok]))
+
+
+def test_divergence_limit_option_and_discrete_map():
+    net = RateNetwork(50, 2.5, phi="linear", time="discrete")
+    with pytest.warns(RuntimeWarning, match=r"t = \d+ \(steps\)"):
+        tr = simulate(net, 500, rng=2, divergence_limit=1e3)
+    assert tr.diverged and tr.diverged_at == int(tr.diverged_at)
+    assert np.nanmax(np.abs(tr.x)) <= 1e3
+    with pytest.raises(ValueError, match="divergence_limit"):
+        simulate(net, 5, rng=2, divergence_limit=-1.0)
+
+
+def test_nan_producing_transfer_function_flagged():
+    """phi = sqrt(x) is NaN for x < 0: the old simulator returned all-NaN trajectories
+    silently; now the run stops with a warning that names phi and the input."""
+    phi = Transfer("custom", func=_sqrt_phi, deriv=_sqrt_dphi)
+    with pytest.warns(RuntimeWarning, match="transfer function phi returned nan"):
+        tr = simulate(RateNetwork(30, 1.0, phi=phi), 5.0, rng=1)
+    assert tr.diverged and tr.diverged_at == 0.0
+    assert "finite x = -" in tr.diverged_reason
+    assert np.all(np.isnan(tr.x))
+
+
+def test_nan_transfer_after_some_steps():
+    """phi finite at the start (x0 > 0) and NaN once a unit goes negative: the records up
+    to the last good state are kept."""
+    phi = Transfer("custom", func=_sqrt_phi, deriv=_sqrt_dphi)
+    x0 = np.full(30, 3.0)
+    J = np.full((30, 30), -0.2 / 30)
+    I = np.full(30, -2.0)
+    with pytest.warns(RuntimeWarning, match="transfer function"):
+        tr = simulate(RateNetwork(30, 0.0, phi=phi), 10.0, rng=1, x0=x0, J=J, I=I)
+    assert tr.diverged and 0.0 < tr.diverged_at < 10.0
+    ok = tr.t < tr.diverged_at
+    assert ok.sum() > 5 and np.all(np.isfinite(tr.x[ok])) and np.all(np.isnan(tr.x[~ok]))
+
+
+def test_memory_estimate_refuses_before_allocating():
+    """Recording all of N = 2000 units for 10^7 steps needs 149 GiB: refused at once, with
+    the number (the old simulator asked numpy for it and failed with a bare MemoryError
+    after sampling the couplings)."""
+    from rnmf.sim._memory import InsufficientMemoryError
+
+    net = RateNetwork(2000, 1.0)
+    with pytest.raises(ValueError, match=r"simulate would allocate .*GiB.*recorded states"):
+        simulate(net, 5e5, record_units="all")
+    with pytest.raises(MemoryError):
+        simulate(net, 5e5, record_units="all")
+    with pytest.raises(InsufficientMemoryError, match="couplings J"):
+        simulate(RateNetwork(10**6, 1.0), 1.0, record_units=1)
+
+
+def test_check_memory_unit():
+    from rnmf.sim._memory import InsufficientMemoryError, check_memory
+
+    assert check_memory("f", {"a": 100, "b": 50}, available=1000) == 150
+    with pytest.raises(InsufficientMemoryError, match=r"f would allocate 1 GiB \(a: 1 GiB\)"):
+        check_memory("f", {"a": 2**30, "b": 5}, available=2**30)
+
+
+def test_chunking_by_work_does_not_change_the_run(monkeypatch):
+    """The chunk length (noise buffer and work per kernel call, which keep the progress
+    bar and the divergence check responsive) does not change a bit of the result."""
+    net = RateNetwork(40, 1.5, sigma_noise=0.7)
+    a = simulate(net, 4.0, rng=12, record_units="all", progress=False)
+    monkeypatch.setattr(rate_mod, "_CHUNK_WORK", 3 * 40 * 40)  # 3 steps per call
+    b = simulate(net, 4.0, rng=12, record_units="all", progress=False)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.x_final, b.x_final)
+
+
+def test_sympy_and_automatic_derivative_transfer_in_simulation():
+    """A formula string and a derivative-free callable both simulate like tanh."""
+    kw = dict(rng=2, record_units=10)
+    ref = simulate(RateNetwork(40, 1.6), 2.0, **kw)
+    for phi in ("tanh(x)", Transfer("custom", func=np.tanh)):
+        tr = simulate(RateNetwork(40, 1.6, phi=phi), 2.0, **kw)
+        np.testing.assert_allclose(tr.x, ref.x, atol=1e-12)
+
+
+def test_trajectory_reports_its_time_unit():
+    tr = simulate(RateNetwork(10, 1.0, tau=20.0), 1.0, rng=1)
+    assert "units of tau" in repr(tr)
+    np.testing.assert_allclose(tr.time, 20.0 * tr.t)

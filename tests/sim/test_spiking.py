@@ -66,7 +66,7 @@ def driver_and_target(J=5.0, D=1.5, **kw):
 def test_kernel_matches_reference(net):
     """Spike for spike and V to 1e-9 against rnmf.sim._reference_lif (dense matrices)."""
     T = 150.0
-    res = simulate_lif(net, T, rng=7, record_V=np.arange(sum(net.N)))
+    res = simulate_lif(net, T, rng=7, record_units=np.arange(sum(net.N)))
     setup, _ = _prepare(net, T, 0.1, np.random.default_rng(7), None)
     ref = reference_lif(setup)
     assert res.n_spikes > 100
@@ -110,7 +110,7 @@ def test_constant_drive_period_converges(tau_s):
 def test_subthreshold_drive_exact_relaxation():
     """No spikes; V(t) = mu + (V0 - mu) e^{-t/tau} exactly (exact integration)."""
     mu = 19.9
-    res = simulate_lif(single(mu), 300.0, rng=0, V0=0.0, record_V=[0])
+    res = simulate_lif(single(mu), 300.0, rng=0, V0=0.0, record_units=[0])
     assert res.n_spikes == 0
     t = res.V_times
     np.testing.assert_allclose(res.V[:, 0], mu * (1 - np.exp(-t / 20.0)), rtol=0, atol=1e-11)
@@ -153,7 +153,7 @@ def test_external_counts_are_poisson():
         N=(1,), K=((0,),), J=((0.0,),), nu_ext=40.0, C_ext=500, J_ext=1.0,
         tau_m=1e15, V_th=1e12, V_reset=0.0,
     )  # fmt: skip
-    res = simulate_lif(net, 4000.0, rng=5, V0=0.0, record_V=[0])
+    res = simulate_lif(net, 4000.0, rng=5, V0=0.0, record_units=[0])
     k = np.rint(np.diff(np.concatenate([[0.0], res.V[:, 0]]))).astype(int)
     n = k.size
     assert abs(k.mean() - lam) < 5 * math.sqrt(lam / n)
@@ -185,7 +185,7 @@ def test_poisson_table(lam):
 def test_spike_arrives_exactly_D_later(D, dt):
     """The target's V first moves D ms after the driver's first spike, by J (delta synapse)."""
     net = driver_and_target(J=5.0, D=D)
-    res = simulate_lif(net, 40.0, dt=dt, rng=0, V0=0.0, record_V=[1])
+    res = simulate_lif(net, 40.0, dt=dt, rng=0, V0=0.0, record_units=[1])
     t_spike = res.times[res.senders == 0][0]
     moved = np.flatnonzero(res.V[:, 0] != 0.0)[0]
     assert res.V_times[moved] == pytest.approx(t_spike + D, abs=1e-9)
@@ -199,7 +199,7 @@ def test_exponential_psp_shape():
     """
     J, tau_s, tau_m, D = 2.0, 5.0, 20.0, 1.5
     net = driver_and_target(J=J, D=D, tau_s=tau_s)
-    res = simulate_lif(net, 23.0, dt=0.1, rng=0, V0=0.0, record_V=[1])
+    res = simulate_lif(net, 23.0, dt=0.1, rng=0, V0=0.0, record_units=[1])
     t_spike = res.times[res.senders == 0][0]
     s = res.V_times - (t_spike + D)
     m = s >= -1e-9
@@ -224,7 +224,7 @@ def test_refractory_input_ignored():
         N=(1, 1), K=((0, 0), (1, 0)), J=((0.0, 0.0), (5.0, 0.0)), delay=1.0,
         mu_ext=(30.0, 30.0), t_ref=2.0,
     )  # fmt: skip
-    res = simulate_lif(net, 30.0, rng=0, V0=0.0, record_V=[1])
+    res = simulate_lif(net, 30.0, rng=0, V0=0.0, record_units=[1])
     t_drv = res.times[res.senders == 0]
     t_tgt = res.times[res.senders == 1]
     np.testing.assert_allclose(t_drv, t_tgt)  # identical neurons, the input never counts
@@ -295,9 +295,9 @@ def test_max_spikes_overflow_stops_recording_only():
 def test_seed_reproducibility():
     """Same seed -> bitwise identical output; another seed -> different spikes."""
     net = small_brunel(delay_max=2.0)
-    a = simulate_lif(net, 50.0, rng=9, record_V=[0, 5])
-    b = simulate_lif(net, 50.0, rng=np.random.default_rng(9), record_V=[0, 5])
-    c = simulate_lif(net, 50.0, rng=10, record_V=[0, 5])
+    a = simulate_lif(net, 50.0, rng=9, record_units=[0, 5])
+    b = simulate_lif(net, 50.0, rng=np.random.default_rng(9), record_units=[0, 5])
+    c = simulate_lif(net, 50.0, rng=10, record_units=[0, 5])
     np.testing.assert_array_equal(a.senders, b.senders)
     np.testing.assert_array_equal(a.times, b.times)
     np.testing.assert_array_equal(a.V, b.V)
@@ -308,8 +308,8 @@ def test_float32_follows_float64():
     """float32 state: same code path; V stays within float32 rounding early on and the
     population rates agree statistically."""
     net = small_brunel()
-    r64 = simulate_lif(net, 200.0, rng=2, record_V=np.arange(10))
-    r32 = simulate_lif(net, 200.0, rng=2, record_V=np.arange(10), fmt="float32")
+    r64 = simulate_lif(net, 200.0, rng=2, record_units=np.arange(10))
+    r32 = simulate_lif(net, 200.0, rng=2, record_units=np.arange(10), fmt="float32")
     assert r32.V.dtype == np.float32
     np.testing.assert_allclose(r32.V[:20], r64.V[:20], atol=1e-4)
     n = r64.n_spikes
@@ -332,9 +332,22 @@ def test_float32_follows_float64():
         ({"dt": 2.0}, "shorter than the time step"),
         ({"V0": np.zeros(3)}, "V0"),
         ({"V0": np.full(200, np.nan)}, "NaN"),
-        ({"fmt": "float16"}, "fmt"),
-        ({"record_V": [1000]}, "record_V"),
-        ({"record_V": [-1]}, "record_V"),
+        ({"fmt": "float128"}, "fmt must be"),
+        ({"record_units": [1000]}, "record_units"),
+        ({"record_units": [-1]}, "record_units"),
+        ({"record_units": "some"}, "record_units"),
+        ({"record_units": -2}, "record_units"),
+        ({"burn_in": -1.0}, "burn_in"),
+        ({"burn_in": 0.05}, "burn_in"),
+        ({"burn_in": float("inf")}, "burn_in"),
+        ({"progress": "yes"}, "progress"),
+        ({"dt": 1e300}, "dt .* is longer than T"),
+        ({"T": 1e300}, "at most 2\\^31 - 2"),
+        ({"record_rates_bin": 1e300}, "record_rates_bin"),
+        ({"V0": 1 + 1j}, "V0 .* must be real"),
+        ({"record_V": -1}, "record_V must be >= 0"),
+        ({"record_V": "1"}, "record_V must be"),
+        ({"record_spikes": "no"}, "record_spikes"),
         ({"record_rates_bin": 0.25}, "record_rates_bin"),
         ({"max_spikes": -1}, "max_spikes"),
         ({"rng": -3}, "seed"),
@@ -356,6 +369,7 @@ def test_bad_model_input():
         simulate_lif(frac, 10.0)
 
 
+@pytest.mark.filterwarnings("ignore::rnmf.models.lif.UnitsWarning")  # tiny delays on purpose
 @settings(max_examples=15, deadline=None)
 @given(
     delay=st.floats(0.0, 0.099, allow_nan=False),
@@ -392,3 +406,112 @@ def test_brunel_model_A_matches_peer_simulators():
 
     cv = cv_isi(s, t, net.N[0], min_spikes=5)
     assert 0.38 < cv < 0.46
+
+
+# --------------------------------------------------------------------------
+# memory estimate, burn-in, record_units, progress (issue 10)
+
+
+def test_memory_refused_before_allocation():
+    """Brunel's model with N_E = 1e8 has (N_E + N_I)(C_E + C_I) = 1.5625e15 synapses,
+    6.25e15 bytes of int32 targets: refused at once with the numbers (before issue 10
+    the build counted synapses for minutes)."""
+    from rnmf.sim._memory import InsufficientMemoryError
+    from rnmf.sim.spiking import memory_estimate
+
+    net = LIFNetwork.brunel(N_E=10**8)
+    parts = memory_estimate(net, 1.0)
+    assert parts["synapses"] == 4 * 125_000_000 * 12_500_000
+    with pytest.raises(InsufficientMemoryError, match=r"simulate_lif would allocate .* GiB") as e:
+        simulate_lif(net, 1.0)
+    assert "synapses" in str(e.value) and "available" in str(e.value)
+    assert isinstance(e.value, MemoryError) and isinstance(e.value, ValueError)
+
+
+def test_memory_check_uses_available_memory(monkeypatch):
+    """A small run is refused when the machine has less memory than it needs."""
+    from rnmf import _memory
+
+    monkeypatch.setattr(_memory, "available_memory", lambda: 2**20)
+    with pytest.raises(MemoryError, match="only 0.000977 GiB of memory is available"):
+        simulate_lif(small_brunel(), 10.0, rng=0, record_units="all")
+
+
+def test_memory_estimate_matches_the_arrays():
+    """The synapse and ring-buffer parts equal the arrays the run builds."""
+    from rnmf.sim.spiking import memory_estimate
+
+    for net in (small_brunel(), small_brunel(delay_max=3.0)):
+        conn = build_connectivity(net, rng=1)
+        parts = memory_estimate(net, 10.0, record_units=5)
+        assert parts["synapses"] == conn.targets.nbytes + conn.delays.nbytes
+        assert parts["ring buffer"] == (conn.max_delay + 1) * sum(net.N) * 8
+        assert parts["membrane traces"] == 100 * 5 * 8
+
+
+def test_burn_in_is_the_head_of_a_longer_run():
+    """burn_in + T with the same seed is the same run as T' = burn_in + T: the recorded
+    part is its tail (spikes after burn_in, rates, V), times counted from the start."""
+    net = small_brunel()
+    full = simulate_lif(net, 50.0, rng=3, record_units=[0, 7])
+    tail = simulate_lif(net, 30.0, rng=3, burn_in=20.0, record_units=[0, 7])
+    assert tail.T == 30.0 and tail.burn_in == 20.0
+    keep = full.times > 20.0
+    np.testing.assert_array_equal(tail.times, full.times[keep])
+    np.testing.assert_array_equal(tail.senders, full.senders[keep])
+    assert tail.n_spikes == keep.sum()
+    np.testing.assert_array_equal(
+        tail.spike_counts, np.bincount(full.senders[keep], minlength=sum(net.N))
+    )
+    np.testing.assert_array_equal(tail.pop_rates, full.pop_rates[20:])
+    np.testing.assert_array_equal(tail.V, full.V[200:])
+    np.testing.assert_allclose(tail.V_times, full.V_times[200:])
+    np.testing.assert_allclose(tail.rate_times, full.rate_times[20:])
+    np.testing.assert_array_equal(tail.units, [0, 7])
+
+
+def test_record_units_forms_and_record_V_alias():
+    net = small_brunel()
+    n = sum(net.N)
+    assert simulate_lif(net, 5.0, rng=0).units.size == 0  # default: none
+    assert simulate_lif(net, 5.0, rng=0, record_units=3).units.tolist() == [0, 1, 2]
+    every = simulate_lif(net, 5.0, rng=0, record_units="all")
+    assert every.V.shape == (50, n)
+    with pytest.warns(DeprecationWarning, match="record_units"):
+        old = simulate_lif(net, 5.0, rng=0, record_V=[4, 2])
+    np.testing.assert_array_equal(old.V, every.V[:, [4, 2]])
+    np.testing.assert_array_equal(old.V_index, [4, 2])
+    with pytest.raises(ValueError, match="record_V is the old name of record_units"):
+        simulate_lif(net, 5.0, rng=0, record_V=[1], record_units=[2])
+
+
+def test_progress_bar_on_stderr(capsys):
+    """progress=True draws a tqdm bar on stderr; False and the default (a short run)
+    print nothing; the output does not depend on it."""
+    net = small_brunel()
+    a = simulate_lif(net, 20.0, rng=0, progress=True)
+    err = capsys.readouterr().err
+    assert "simulate_lif" in err and "200/200" in err
+    b = simulate_lif(net, 20.0, rng=0, progress=False)
+    c = simulate_lif(net, 20.0, rng=0)
+    assert capsys.readouterr().err == ""
+    np.testing.assert_array_equal(a.times, b.times)
+    np.testing.assert_array_equal(a.times, c.times)
+
+
+def test_overflowing_state_is_reported_not_returned_as_nan():
+    """PSPs of 1e308 mV overflow float64 (inf - inf = NaN): the run stops, says so in
+    the result and as a RuntimeWarning, and the records from there on are NaN."""
+    from rnmf.results import Status
+
+    net = LIFNetwork(
+        N=(10, 10), K=((5, 5), (5, 5)), J=((1e308, -1e308), (1e308, -1e308)), mu_ext=30.0
+    )
+    with pytest.warns(RuntimeWarning, match="simulate_lif: the run diverged at t = 0 ms"):
+        res = simulate_lif(net, 200.0, rng=0, record_units="all")
+    assert res.diverged and not res.converged and res.status is Status.DIVERGED
+    assert res.diverged_at == 0.0 and "non-finite" in res.diverged_reason
+    assert np.all(np.isnan(res.V)) and np.all(np.isnan(res.pop_rates))
+    assert "DIVERGED" in repr(res)
+    ok = simulate_lif(small_brunel(), 20.0, rng=0)
+    assert not ok.diverged and ok.converged and ok.diverged_at is None

@@ -309,7 +309,7 @@ def test_lag_grid_size():
 def test_solve_grid_matches_solve():
     """Vectorised phase diagram (fast path) equals point-wise solve."""
     G, S = np.meshgrid(np.array([0.5, 1.5, 2.5]), np.array([0.0, 0.8]))
-    out = solve_grid(RateNetwork(N=10, g=1.0), g=G, sigma_noise=S)
+    out = solve_grid(RateNetwork(N=10, g=1.0), g=G, sigma_noise=S, lyapunov=False)
     for idx in np.ndindex(G.shape):
         r = solve(RateNetwork(N=10, g=G[idx], sigma_noise=S[idx]), lyapunov=False)
         assert out["Delta0"][idx] == pytest.approx(r.Delta0, rel=1e-9, abs=1e-14)
@@ -319,19 +319,19 @@ def test_solve_grid_matches_solve():
 
 def test_solve_grid_fallback_path():
     """A network off the fast path (J0 != 0) is solved point by point."""
-    out = solve_grid(RateNetwork(N=10, g=0.5, J0=0.5), g=np.array([0.5, 0.8]))
+    out = solve_grid(RateNetwork(N=10, g=0.5, J0=0.5), g=np.array([0.5, 0.8]), lyapunov=False)
     r = solve(RateNetwork(N=10, g=0.8, J0=0.5), lyapunov=False)
     assert out["Delta0"][1] == r.Delta0 and out["regime"][1] == r.regime
 
 
 # ----------------------------------------------------------------------- failures / bad input
 def test_no_solution_raises():
-    """Linear phi with g > 1 diverges: ConvergenceError, or a NO_SOLUTION result on request."""
+    """Linear phi with g > 1 diverges: ConvergenceError, or an UNBOUNDED result on request."""
     net = RateNetwork(N=10, g=1.5, phi="linear", sigma_noise=1.0)
-    with pytest.raises(ConvergenceError):
+    with pytest.raises(ConvergenceError, match="no bounded stationary state"):
         solve(net)
     r = solve(net, raise_on_failure=False)
-    assert r.status is Status.NO_SOLUTION and not r.converged
+    assert r.status is Status.UNBOUNDED and not r.converged and r.regime == "unbounded"
 
 
 def test_bad_inputs(g2):

@@ -83,6 +83,7 @@ def test_phase_diagram_bad_input():
         lif.brunel_phase_diagram(np.nan, 2.0)
 
 
+@pytest.mark.filterwarnings("ignore::rnmf.models.lif.UnitsWarning")  # tau_s -> 0 on purpose
 def test_colored_noise_limit_and_validity():
     """tau_s -> 0 recovers the delta-synapse roots; omega tau_s > 0.3 is flagged."""
     d = lif.asynchronous_stability(LIFNetwork.brunel(6.0, 4.0))
@@ -110,3 +111,62 @@ def test_colored_noise_zero_frequency_is_rate_jacobian():
     jac = lif.inputs._jacobian(net, st.rates)[0, 0]
     assert m[0].real == pytest.approx(jac, rel=1e-10)
     assert m[1].real == pytest.approx(jac, rel=1e-4)
+
+
+# --- coarse Nyquist steps (issue 10) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("g", "eta", "freq", "df"),
+    [(4.5, 0.9, 29.0, 300.0), (6.0, 4.0, 190.2, 500.0), (6.0, 4.0, 190.2, 1000.0)],
+)
+def test_coarse_frequency_step_finds_the_unstable_roots(g, eta, freq, df):
+    """A coarse ``df`` must not hide the winding: points D (4.5, 0.9) and B (6, 4) of
+    Brunel (2000) Fig. 2 have one unstable pair (29 and 190 Hz, docs/references.md
+    sec. 6) whatever the step; before issue 10, df = 300 reported D stable and df >= 500
+    reported B stable with residual inf and converged=True."""
+    r = lif.asynchronous_stability(LIFNetwork.brunel(g, eta), df=df)
+    assert not r.stable and r.n_unstable == 2
+    assert r.converged and math.isfinite(r.residual) and r.residual < 1e-8
+    assert r.frequency == pytest.approx(freq, abs=0.5)
+    assert r.grid_step <= 1000.0 / (16 * 1.5) + 1e-9
+
+
+def test_refinement_alone_detects_aliasing(monkeypatch):
+    """Without the delay cap on the base step, the 4x sub-step test still resolves the
+    windings that a 500 Hz grid aliases (Brunel 2000 points B and D)."""
+    df = 500.0
+    from rnmf.theory.lif import stability
+
+    monkeypatch.setattr(stability, "_DELAY_TURN", 1e9)
+    for g, eta in ((4.5, 0.9), (6.0, 4.0)):
+        r = lif.asynchronous_stability(LIFNetwork.brunel(g, eta), df=df)
+        assert r.grid_step == pytest.approx(min(df, 1000.0 / math.ceil(1000.0 / df)))
+        assert r.n_unstable == 2 and r.converged
+
+
+def test_converged_never_with_infinite_residual():
+    """A stable state with no root to locate reports residual 0, and the base step is
+    capped by the delay (D = 3 ms: 1000/48 Hz)."""
+    r = lif.asynchronous_stability(LIFNetwork.brunel(5.0, 2.0, D=3.0), df=5000.0)
+    assert r.converged and math.isfinite(r.residual)
+    assert r.grid_step == pytest.approx(1000.0 / 48.0)
+    assert "not converged" not in repr(r)
+
+
+def test_fast_slow_split_follows_the_delay():
+    """Brunel (2000) Sec. 4: the fast mode has a period of a few delays, the slow one of
+    order tau_m.  With D = 3 ms the fast mode at g = 7, eta = 2.25 is unstable at 94 Hz
+    (a fixed 100 Hz split called it slow); at D = 1.5 ms the same mode is damped at
+    153 Hz (a delay mode), while point D (4.5, 0.9) stays slow (29 and 22 Hz)."""
+    pd15 = lif.brunel_phase_diagram([7.0, 4.5], [2.25, 0.9])
+    pd3 = lif.brunel_phase_diagram([7.0, 4.5], [2.25, 0.9], D=3.0)
+    assert list(pd15.regime) == ["AI", "SI slow"]
+    assert list(pd3.regime) == ["SI fast", "SI slow"]
+    assert 80.0 < pd3.frequency[0] < 100.0
+    assert pd15.frequency[0] > 1.5 * pd3.frequency[0]
+    assert pd3.frequency[1] < pd3.f_split and pd15.frequency[1] < pd15.f_split
+    assert pd3.f_split == pytest.approx(1000.0 / 24.0)
+    assert pd15.f_split == pytest.approx(1000.0 / 12.0)
+    fixed = lif.brunel_phase_diagram(7.0, 2.25, D=3.0, f_split=100.0)
+    assert fixed.regime.item() == "SI slow"

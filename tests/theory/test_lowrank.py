@@ -226,8 +226,10 @@ def test_rank_two_finite_n_outliers_with_bulk():
 
 def test_heterogeneous_state_spectrum_vs_eigvals():
     """Fixed point of a sampled N = 500 network: bulk radius g sqrt(<phi'^2>) and no outlier
-    beyond it (theory at the sample statistics), against numpy.linalg.eigvals of
-    (g chi + m n^T/N) diag(phi'(x*))."""
+    beyond it (theory over the sampled vectors), against numpy.linalg.eigvals of
+    (g chi + m n^T/N) diag(phi'(x*)).  The largest |eigenvalue| of one N = 500 matrix
+    overshoots the N -> infinity edge: over 12 bulk draws (seeds 0..11) max|ev| / radius was
+    1.06 +- 0.08 (range 0.96 .. 1.22), so the check is 0.85 < ratio < 1.35 (~3.5 sd)."""
     N, g = 500, 0.8
     net = LowRankNetwork.rank_one(N=N, g=g, M_m=1.5, M_n=2.0, S_m=0.5).sampled(5)
     rng = np.random.default_rng(6)
@@ -242,7 +244,7 @@ def test_heterogeneous_state_spectrum_vs_eigvals():
     ev = np.linalg.eigvals(J * (1 / np.cosh(x) ** 2)[None, :])
     th = [s for s in lr.solve(net, chaotic=False).solutions if s.kappa[0] > 0][0]
     assert th.stable and th.outliers.size == 0
-    assert np.max(np.abs(ev)) == pytest.approx(th.bulk_radius, rel=0.1)
+    assert 0.85 < np.max(np.abs(ev)) / th.bulk_radius < 1.35
 
 
 @settings(max_examples=15, deadline=None)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
@@ -96,6 +96,7 @@ def test_p1_closure_matches_dmft_nonsymmetric():
     S=st.floats(0.0, 2.0),
     split=st.floats(0.1, 0.9),
 )
+@example(g=2.0, mu=1.0, S=0.4375, split=0.5)  # near the onset: Delta_inf was off by 1.8e-7
 def test_chaotic_variance_one_population_and_split(g, mu, S, split):
     """chaotic_variance for one population equals rnmf.theory.dmft.solve (I0 = mu,
     sigma_I^2 = S; Kadmon & Sompolinsky 2015 quenched-input DMFT) to 1e-8, and splitting the
@@ -111,6 +112,83 @@ def test_chaotic_variance_one_population_and_split(g, mu, S, split):
     D2, Di2, _, _ = mixture.chaotic_variance(g, "tanh", [split, 1 - split], [mu, mu], [S, S])
     assert D2[0] == pytest.approx(D0[0], abs=1e-9)
     assert Di2[0] == pytest.approx(Dinf[0], abs=1e-9)
+
+
+def _scs_reference(g: float, mu: float, S: float, D0: float, Dinf: float) -> tuple[float, float]:
+    """Independent solution of the quenched-input SCS equations (Kadmon & Sompolinsky 2015,
+    PRX 5:041030, eqs. 3-5; Sompolinsky, Crisanti & Sommers 1988 eq. 6) for tanh.
+
+    Unknowns: the dynamic hilltop D = Delta_inf - S and d = Delta0 - Delta_inf.  Equations:
+    D = g^2 <<tanh>_y^2>_z (static variance) and energy conservation written as
+    g^2 <Var_y log cosh>_z = d (2D + d)/2, divided by d^2, with x = mu + sqrt(S + D) z +
+    sqrt(d) y; trapezoid on |z|, |y| <= 10 with steps 0.08 and 0.16 (error < 1e-20), Newton
+    with a forward-difference Jacobian from (D0, Dinf).  Returns (Delta0, Delta_inf).
+    """
+    z, y = np.arange(-10.0, 10.001, 0.08), np.arange(-10.0, 10.001, 0.16)
+    wz, wy = np.exp(-0.5 * z * z), np.exp(-0.5 * y * y)
+    wz, wy = wz / wz.sum(), wy / wy.sum()
+
+    def eqs(p: np.ndarray) -> np.ndarray:
+        D, d = p
+        x = mu + math.sqrt(S + D) * z[:, None] + math.sqrt(d) * y
+        m = np.tanh(x) @ wy
+        P = np.logaddexp(x, -x)
+        dev = P - (P @ wy)[:, None]
+        V = ((dev * dev) @ wy) @ wz
+        return np.array([g * g * (m * m) @ wz - D, (g * g * V - 0.5 * d * (2 * D + d)) / d**2])
+
+    p = np.array([Dinf - S, D0 - Dinf])
+    for _ in range(5):
+        F = eqs(p)
+        J = np.empty((2, 2))
+        for k in range(2):
+            h = 1e-7 * max(abs(p[k]), 1e-2)
+            J[:, k] = (eqs(p + h * np.eye(2)[k]) - F) / h
+        p = p - np.linalg.solve(J, F)
+    return p[0] + p[1] + S, p[0] + S
+
+
+def test_chaotic_near_onset_matches_high_precision_oracle():
+    """g = 2, mu = 1, S = 0.4375 lies 0.036 below the onset of chaos (S ~ 0.4735): the hilltop
+    branch Delta_inf(Delta0) folds 2.6e-6 below the chaotic Delta0 and amplifies errors of
+    Delta0 ~400 times.  Oracle: the quenched-input SCS equations (as in _scs_reference)
+    solved with mpmath at 24 digits, trapezoid steps 0.11 and 0.2 on |z| <= 13 (checked
+    against mpmath tanh-sinh quadrature of C to 20 digits), Newton to a step of 1e-20.
+    Before the fix chaotic_variance returned Delta_inf 1.8e-7 too low (one secant step with
+    a 1e-6 * Delta0 difference straddling the fold) and dmft.solve 2.4e-10 too high."""
+    D0_ref, Dinf_ref = 3.00085961267963747, 2.99209474972604584
+    S = 0.4375
+    D0, Dinf, _, _ = mixture.chaotic_variance(2.0, "tanh", [1.0], [1.0], [S])
+    assert D0[0] + S == pytest.approx(D0_ref, abs=1e-12)
+    assert Dinf[0] + S == pytest.approx(Dinf_ref, abs=1e-10)
+    r = dmft.solve(RateNetwork(N=1, g=2.0, I0=1.0, sigma_I=math.sqrt(S)), lyapunov=False)
+    ch = [x for x in r.solutions if x.regime == "chaotic"]
+    assert len(ch) == 1
+    assert ch[0].Delta0 == pytest.approx(D0_ref, abs=1e-12)
+    assert ch[0].Delta_inf == pytest.approx(Dinf_ref, abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("g", "mus", "Ss"),
+    [
+        (1.6, [0.0, 0.5], [0.25, 0.0]),
+        (2.0, [0.0, 1.0, 1.0], [1.0, 0.25, 0.45]),
+        (3.0, [1.5, 0.5], [1.0, 0.0]),
+    ],
+)
+def test_chaotic_grid_matches_independent_scs(g, mus, Ss):
+    """chaotic_variance and dmft.solve agree with the independent quenched-input SCS solution
+    (_scs_reference) to 1e-9 in Delta0 and Delta_inf over g in [1.6, 3], mu in [0, 1.5],
+    S in [0, 1], including (2, 1, 0.45) next to the onset of chaos."""
+    D0, Dinf, _, _ = mixture.chaotic_variance(g, "tanh", [1.0], np.c_[mus], np.c_[Ss])
+    for i, (mu, S) in enumerate(zip(mus, Ss, strict=True)):
+        r = dmft.solve(RateNetwork(N=1, g=g, I0=mu, sigma_I=math.sqrt(S)), lyapunov=False)
+        ch = [x for x in r.solutions if x.regime == "chaotic"]
+        assert len(ch) == 1 and np.isfinite(D0[i])
+        ref = _scs_reference(g, mu, S, ch[0].Delta0, ch[0].Delta_inf)
+        for got in ((D0[i] + S, Dinf[i] + S), (ch[0].Delta0, ch[0].Delta_inf)):
+            assert got[0] == pytest.approx(ref[0], abs=1e-9)
+            assert got[1] == pytest.approx(ref[1], abs=1e-9)
 
 
 # ---------------------------------------------- (b) identical populations = one population

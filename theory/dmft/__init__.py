@@ -3,7 +3,9 @@
 :func:`solve` returns every stationary state of a :class:`rnmf.models.RateNetwork`
 (continuous time: Sompolinsky, Crisanti & Sommers 1988 with noise after Schuecker,
 Goedeke & Helias 2018; discrete time: Molgedey, Schuchhardt & Schuster 1992) with its
-stability and largest Lyapunov exponent; :func:`solve_grid` evaluates the main state
+stability and largest Lyapunov exponent, and says when an unbounded ``phi`` (relu, linear,
+supralinear) has no bounded stable state (regime ``"unbounded"``) or diverges from large
+initial conditions (``bounded = False``); :func:`solve_grid` evaluates the main state
 over parameter arrays for phase diagrams (vectorised, with the Lyapunov exponent, for
 odd phi without mean input); :func:`transition` locates the onset of chaos and
 :func:`transition_curve` traces it along a second parameter.

@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 from scipy import integrate, interpolate, optimize
 
+from rnmf._memory import check_memory as _check_memory
 from rnmf.models import RateNetwork
-from rnmf.results import Result
+from rnmf.results import ConvergenceError, Result, Status, finish
 
-from ..gaussian import expect, expect2
+from ..gaussian import expect, expect2, nodes
 
 __all__ = ["DMFTResult"]
 
@@ -47,13 +48,21 @@ class DMFTResult(Result):
         :math:`\Delta(\infty)`: variance of the time-averaged :math:`x_i` across units.
     regime : str
         ``"quiet"`` (no fluctuations), ``"static"`` (heterogeneous fixed point),
-        ``"chaotic"`` (:math:`\lambda_{max} > 0`) or ``"noise-driven"`` (noise, :math:`\lambda_{max} \le 0`).
+        ``"chaotic"`` (:math:`\lambda_{max} > 0`), ``"noise-driven"`` (noise,
+        :math:`\lambda_{max} \le 0`) or ``"unbounded"``: no stable bounded stationary state
+        exists and the activity of an unbounded ``phi`` diverges (then ``Delta0 = inf``,
+        ``converged = False`` and ``solutions`` holds the unstable states found).
     stable : bool
-        Whether the state attracts: bulk (``chi < 1`` for fixed points; chaotic
-        states are attractors) and mean mode (slope of the reduced mean equation < 0).
+        Whether the state attracts: bulk (``chi < 1`` for fixed points), amplitude
+        (fluctuating states: the energy residual decreases through its root, see
+        :mod:`rnmf.theory.dmft.stationary`) and mean mode (slope of the reduced mean
+        equation < 0).
     chi : float
         :math:`g^2 \langle \phi'(x)^2\rangle`: squared radius of the bulk of the
-        Jacobian's spectrum at a fixed point (local stability when < 1).
+        Jacobian's spectrum at a fixed point (local stability when < 1).  For a quiet state
+        on a kink of ``phi`` (relu at its threshold) the directional value
+        :math:`g^2(\phi'(\mu^-)^2 + \phi'(\mu^+)^2)/2`: a perturbation sees the right
+        slope on the units it pushes up and the left slope on the others.
     lambda_max : float
         Largest Lyapunov exponent (per unit of tau; per step for the map); NaN if not computed.
     tau_corr : float
@@ -70,6 +79,15 @@ class DMFTResult(Result):
         ``"continuous"`` or ``"discrete"``.
     solutions : tuple of DMFTResult
         All coexisting stationary states found (the main result is one of them).
+    bounded : bool
+        False when the activity grows without bound from large initial conditions (an
+        unbounded ``phi`` whose mean or variance equation has no upper root: at large
+        amplitude the self-consistent variance or the mean exceeds its input); the
+        stationary states found are then local attractors at most.
+    escape_Delta0 : float
+        For ``bounded = False``: :math:`\Delta_0` of the largest unstable state, the
+        amplitude barrier above which the activity runs away (``inf`` if bounded; ``0``
+        when every state is unstable).
     """
 
     mu: float = math.nan
@@ -86,11 +104,17 @@ class DMFTResult(Result):
     Delta: np.ndarray = field(default_factory=lambda: np.zeros(1))
     time: str = "continuous"
     solutions: tuple = ()
+    bounded: bool = True
+    escape_Delta0: float = math.inf
     _interp: Any = field(default=None, compare=False)
     _tail_start: float = math.inf
 
     def _repr_rows(self) -> list[tuple[str, str]]:
         rows = [r for r in super()._repr_rows() if r[0] != "solutions"]
+        if self.time == "discrete":
+            rows.append(("units", "lags in steps; lambda_max per step"))
+        else:
+            rows.append(("units", "times (tau, tau_corr, tau_int) in units of tau; rates per tau"))
         if self.solutions:
             desc = ", ".join(
                 f"{s.regime}(mu={s.mu:.4g}, D0={s.Delta0:.4g}, {'stable' if s.stable else 'unstable'})"
@@ -138,9 +162,41 @@ class DMFTResult(Result):
         return out if out.ndim else float(out)
 
 
+def check_memory(name: str, value: Any, nbytes: float) -> None:
+    """Refuse, before allocating, a size argument whose arrays would not fit into memory.
+
+    ``nbytes`` is the estimate of the peak memory the call needs for ``name = value``;
+    :class:`rnmf._memory.InsufficientMemoryError` (a ValueError and a MemoryError) names the
+    argument, the estimate and the available memory.
+    """
+    _check_memory(f"{name}={value!r}", {name: float(nbytes)}, hint=f"Pass a smaller {name}.")
+
+
 # ----------------------------------------------------------------------------------------
 # statistics of the transfer function
 # ----------------------------------------------------------------------------------------
+def _no_nan(tr: Any, label: str, x: np.ndarray, out: Any) -> np.ndarray:
+    """``out`` unchanged, or a ValueError naming the first finite ``x`` where it is NaN.
+
+    The Gaussian averages sample ``phi`` on the whole real line; a NaN there (``sqrt`` or
+    ``log`` of a negative argument, ``0 * inf``) would make every average NaN and the
+    theory silently empty.  Overflow to ``inf`` is kept: it signals unbounded growth.
+    """
+    out = np.asarray(out, dtype=float)
+    nan = np.isnan(out)
+    if nan.any():
+        xs = np.broadcast_to(np.asarray(x, dtype=float), out.shape)
+        bad = nan & np.isfinite(xs)
+        if bad.any():
+            x_bad = float(xs[bad].flat[0])
+            raise ValueError(
+                f"RateNetwork.phi = {tr!r}: {label} returned NaN at x = {x_bad:.6g}; the mean-field "
+                "theory averages phi over Gaussian inputs on the whole real line, so phi, phi' "
+                "and Phi must be finite for every real x (e.g. use sqrt(max(x, 0)), not sqrt(x))"
+            )
+    return out
+
+
 class Stats:
     """Gaussian averages of phi, phi', Phi for one network (numerics only)."""
 
@@ -152,24 +208,27 @@ class Stats:
         self.kink = float(tr.theta) if tr.kind == "relu" else None
 
         def phi(x: np.ndarray) -> np.ndarray:
-            return tr(x)
+            return _no_nan(tr, "phi", x, tr(x))
 
         def dphi(x: np.ndarray) -> np.ndarray:
             with np.errstate(over="ignore"):
-                return tr.derivative(x)
+                return _no_nan(tr, "phi'", x, tr.derivative(x))
 
         def Phi(x: np.ndarray) -> np.ndarray:
-            return tr.primitive(x)
+            with np.errstate(over="ignore", invalid="ignore"):
+                return _no_nan(tr, "the primitive Phi", x, tr.primitive(x))
 
         def phi2(x: np.ndarray) -> np.ndarray:
-            return tr(x) ** 2
+            with np.errstate(over="ignore"):
+                return phi(x) ** 2
 
         def dphi2(x: np.ndarray) -> np.ndarray:
             with np.errstate(over="ignore"):
-                return tr.derivative(x) ** 2
+                return dphi(x) ** 2
 
         def Phi2(x: np.ndarray) -> np.ndarray:
-            return tr.primitive(x) ** 2
+            with np.errstate(over="ignore"):
+                return Phi(x) ** 2
 
         self.phi, self.dphi, self.Phi, self.phi2, self.dphi2 = phi, dphi, Phi, phi2, dphi2
         self.Phi2 = Phi2
@@ -208,6 +267,42 @@ class Stats:
     def F(self, mu: Any, D0: Any, D: Any, n: int | None = None) -> Any:
         """F(Delta) = <Phi(x1) Phi(x2)>."""
         return expect2(self.Phi, self.Phi, mu, D0, D, n=self._n(n), kink=self.kink)
+
+    def G(self, mu: Any, D0: Any, D: Any, n: int | None = None) -> Any:
+        r"""F(Delta0) - F(Delta) as the conditional variance :math:`\langle\mathrm{Var}_y\,\Phi\rangle_z`.
+
+        With :math:`x_{1,2} = \mu + \sqrt{\Delta}\,z + \sqrt{\Delta_0 - \Delta}\,y_{1,2}`
+        (the nested rule of SCS 1988 below eq. 5), :math:`\langle\Phi^2\rangle -
+        \langle\Phi(x_1)\Phi(x_2)\rangle = \langle\langle(\Phi - \langle\Phi\rangle_y)^2
+        \rangle_y\rangle_z`, computed in two passes on the same nodes, so the difference of
+        the energy residual (Schuecker et al. 2018 eq. 7) keeps its relative digits when it is
+        small: the difference of two O(1) values of F lost ~1e-15 absolute, which moved the
+        chaotic :math:`\Delta_0` by ~5e-13 and the ill-conditioned :math:`\Delta_\infty`
+        by up to ~6e-10 close to the onset of chaos with quenched input (g = 2, I0 = 1,
+        sigma_I^2 = 0.45).  Kinked phi and negative covariances: the plain difference.
+        """
+        mu, D0, D = np.broadcast_arrays(*(np.asarray(v, float) for v in (mu, D0, D)))
+        if self.kink is not None or np.any(D < 0):
+            return self.F(mu, D0, D0, n) - self.F(mu, D0, D, n)
+        shape = mu.shape
+        m, v = mu.ravel(), D0.ravel()
+        c = np.minimum(D.ravel(), v)
+        if m.size == 0:
+            return np.zeros(shape)
+        nn = self._n(n)
+        zo, wo = nodes(nn, dmax=float(c.max()))
+        yi, wi = nodes(nn, dmax=float((v - c).max()))
+        b = np.sqrt(c)[:, None, None]
+        a = np.sqrt(v - c)[:, None, None]
+        out = np.empty(m.size)
+        step = max(1, 4_000_000 // (zo.size * yi.size))
+        for i in range(0, m.size, step):
+            sl = slice(i, i + step)
+            P = self.Phi(m[sl, None, None] + b[sl] * zo[:, None] + a[sl] * yi)
+            dev = P - (P @ wi)[..., None]
+            out[sl] = ((dev * dev) @ wi) @ wo
+        out = out.reshape(shape)
+        return out if shape else float(out)
 
 
 # ----------------------------------------------------------------------------------------
@@ -383,6 +478,62 @@ def with_solutions(main: DMFTResult, sols: list[DMFTResult]) -> DMFTResult:
     return replace(main, solutions=tuple(sols))
 
 
+def unbounded_result(
+    net: RateNetwork, sols: list[DMFTResult], method: str, options: dict, raise_on_failure: bool
+) -> DMFTResult:
+    """Result of a network whose activity diverges from large initial conditions.
+
+    Every state found gets ``bounded=False`` and ``escape_Delta0`` (the largest Delta0 of
+    an unstable state: the amplitude barrier).  With a stable state the main result is
+    that local attractor; without one the main result has ``regime="unbounded"``,
+    ``Delta0=inf``, status NO_SOLUTION (Status.UNBOUNDED where defined) and, by default, a
+    ConvergenceError says that the network has no bounded stationary state.
+    """
+    unstable = [s.Delta0 for s in sols if not s.stable]
+    escape = max(unstable) if unstable else 0.0
+    sols = [replace(s, bounded=False, escape_Delta0=escape) for s in sols]
+    stable = [s for s in sols if s.stable]
+    if stable:
+        sols = _order(sols)
+        return finish(with_solutions(sols[0], sols), raise_on_failure)
+    status = getattr(Status, "UNBOUNDED", Status.NO_SOLUTION)
+    main = DMFTResult(
+        model=net,
+        method=method,
+        options=options,
+        converged=False,
+        status=status,
+        residual=math.inf,
+        regime="unbounded",
+        Delta0=math.inf,
+        stable=False,
+        bounded=False,
+        escape_Delta0=escape,
+        time="discrete" if net.discrete else "continuous",
+        solutions=tuple(_order(sols)),
+    )
+    if raise_on_failure:
+        found = "; ".join(
+            f"{s.regime} (Delta0 = {s.Delta0:.4g}, chi = {s.chi:.4g}) unstable"
+            for s in main.solutions
+        )
+        raise ConvergenceError(
+            f"no bounded stationary state: the activity of {net.phi!r} at g = {net.g:g}, "
+            f"J0 = {net.J0:g} diverges (the mean or variance equation has no root up to "
+            f"Delta0 = 1e8: the recurrent input grows faster than the leak removes it)"
+            + (f"; the stationary states found are unstable: {found}" if found else "")
+            + ". Reduce g or J0, or pass raise_on_failure=False for the result with "
+            "regime='unbounded'.",
+            main,
+        )
+    return main
+
+
+def _order(sols: list[DMFTResult]) -> list[DMFTResult]:
+    rank = {"chaotic": 0, "noise-driven": 0, "static": 1, "quiet": 2}
+    return sorted(sols, key=lambda s: (not s.stable, rank.get(s.regime, 3), -s.mu, -s.Delta0))
+
+
 #: splice the exponential tail where (Delta - Delta_inf)/(Delta0 - Delta_inf) = U_SPLICE
 U_SPLICE = 1e-4
 
@@ -424,7 +575,8 @@ def newton_trajectory(force: Any, D0: float, Dinf: float, kappa: float, n_fine: 
     ev_turn.direction = 1
     sol = integrate.solve_ivp(
         rhs,
-        (0.0, 200.0 + 200.0 / max(kappa, 1e-3)),
+        # near the transition the orbit lives on the time scale 1/kappa (kappa ~ g - 1)
+        (0.0, 200.0 + 200.0 / max(kappa, 1e-12)),
         [D0, v0, 0.0],
         method="DOP853",
         rtol=1e-12,
@@ -444,6 +596,6 @@ def newton_trajectory(force: Any, D0: float, Dinf: float, kappa: float, n_fine: 
         "kappa": kappa,
         "tau_corr": thalf,
         "tau_int": float(Y[2, -1]) + (Y[0, -1] - Dinf) / L / max(kappa, 1e-300),
-        "tau_max": ts + math.log(U_SPLICE / 1e-12) / max(kappa, 1e-6),
+        "tau_max": ts + math.log(U_SPLICE / 1e-12) / max(kappa, 1e-12),
         "v0": v0,
     }

@@ -35,8 +35,16 @@ import numpy as np
 from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Status, finish
 
-from ._common import DMFTResult, Stats, mu_residual, with_solutions
-from .states import _branch_slope, _delta_inf, _static_residual, find_states
+from ._common import (
+    DMFTResult,
+    Stats,
+    _order,
+    check_memory,
+    mu_residual,
+    unbounded_result,
+    with_solutions,
+)
+from .states import _branch_slope, _delta_inf, _quiet_slopes, _static_residual, find_states
 
 __all__ = ["correlation_map", "solve_map"]
 
@@ -67,6 +75,7 @@ def correlation_map(res: DMFTResult, Delta_start: float, steps: int) -> np.ndarr
         raise ValueError("correlation_map needs a discrete-time DMFTResult")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    check_memory("steps", steps, 8.0 * (steps + 1))
     d = float(Delta_start)
     if not math.isfinite(d) or abs(d) > res.Delta0 * (1 + 1e-12):
         raise ValueError(f"Delta_start must satisfy |Delta_start| <= q = {res.Delta0:g}, got {d!r}")
@@ -94,7 +103,7 @@ def solve_map(net: RateNetwork, *, tol: float = 1e-10, raise_on_failure: bool = 
     st = Stats(net)
     extra = net.sigma_noise**2
     options = {"tol": tol}
-    states = find_states(net, st, tol=tol, extra=extra, chaotic=False)
+    states, bounded = find_states(net, st, tol=tol, extra=extra, chaotic=False)
     sols = []
     g2 = net.g**2
     for s in states:
@@ -108,6 +117,10 @@ def solve_map(net: RateNetwork, *, tol: float = 1e-10, raise_on_failure: bool = 
             - float(_static_residual(st, m, max(q - hq, 0.0), extra))
         ) / (q + hq - max(q - hq, 0.0)) + 1.0
         slope_mu = _branch_slope(st, s, extra)
+        if q == 0.0:
+            # quiet state: directional slopes on a kink of phi (relu at its threshold)
+            chi, slope_mu = _quiet_slopes(st, m)
+            lam = 0.5 * math.log(chi) if chi > 0 else -math.inf
         stable = bool(slope_var < 1.0 and slope_mu < 0.0)
         if q == 0.0:
             dinf = 0.0
@@ -152,6 +165,8 @@ def solve_map(net: RateNetwork, *, tol: float = 1e-10, raise_on_failure: bool = 
                 time="discrete",
             )
         )
+    if not bounded:
+        return unbounded_result(net, sols, "variance map (MSS 1992)", options, raise_on_failure)
     if not sols:
         empty = DMFTResult(
             model=net,
@@ -169,6 +184,5 @@ def solve_map(net: RateNetwork, *, tol: float = 1e-10, raise_on_failure: bool = 
                 empty,
             )
         return empty
-    rank = {"chaotic": 0, "noise-driven": 0, "static": 1, "quiet": 2}
-    sols.sort(key=lambda s: (not s.stable, rank.get(s.regime, 3), -s.mu, -s.Delta0))
+    sols = _order(sols)
     return finish(with_solutions(sols[0], sols), raise_on_failure)

@@ -19,10 +19,10 @@ from scipy import optimize
 from rnmf.models import RateNetwork
 
 from ..gaussian import expect, nodes
-from ._common import Stats, illinois
+from ._common import Stats, check_memory, illinois
 from .lyapunov import lyapunov_odd
 from .states import _check_net
-from .stationary import solve
+from .stationary import _CHI_CRITICAL, solve
 
 __all__ = ["solve_grid", "transition", "transition_curve"]
 
@@ -92,7 +92,7 @@ def transition(
     return float(optimize.brentq(lam, lo, hi, xtol=xtol))
 
 
-def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> dict[str, np.ndarray]:
+def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dict[str, np.ndarray]:
     r"""Main stationary DMFT state over broadcast parameter arrays (phase diagrams).
 
     Fast path, no Python loop per point: continuous time, odd ``phi`` (tanh, erf) and
@@ -115,7 +115,8 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> di
     net : RateNetwork
         Template; each keyword array replaces the field of that name.
     lyapunov : bool
-        Also compute lambda_max and label noisy states by its sign.
+        Compute lambda_max and label noisy states by its sign (default, as :func:`solve`);
+        False skips it (faster; noisy states with ``chi >= 1`` are then ``"unresolved"``).
     **arrays
         Fields ``g, J0, I0, sigma_I, sigma_noise`` as arrays, broadcast together.
 
@@ -123,12 +124,19 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> di
     -------
     dict
         ``mu, Delta0, Delta_inf, chi, lambda_max`` (float arrays, ``lambda_max`` NaN when
-        not computed for fluctuating states) and ``regime`` (object array of str) with the
-        broadcast shape.  On the fast path without ``lyapunov`` a noisy state with
+        not computed for fluctuating states), ``stable`` (bool array) and ``regime`` (object
+        array of str) with the broadcast shape: the fields of the main :class:`DMFTResult`
+        of :func:`solve` with the same meaning and, by default, the same values (to ~3e-7
+        for ``lambda_max`` on the fast path); ``"unbounded"`` states (diverging unbounded
+        ``phi``) have ``Delta0 = inf``.  The lag-dependent outputs of :func:`solve`
+        (``tau``, ``Delta``, ``tau_corr``, ``tau_int``, ``kappa``) and the list of all
+        ``solutions`` are not computed here.  On the fast path without ``lyapunov`` a noisy state with
         ``chi >= 1`` is labelled ``"unresolved"``: chaos needs ``lambda_max > 0``, which lies
         above ``chi = 1`` (Schuecker et al. 2018 Fig. 2); with ``chi < 1`` it is ``"noise-driven"``.
         With ``lyapunov=True`` the labels are ``"quiet"``, ``"chaotic"`` (``lambda_max > 0``)
-        and ``"noise-driven"`` (noise, ``lambda_max <= 0``), as in :func:`solve`.
+        and ``"noise-driven"`` (noise, ``lambda_max <= 0``), as in :func:`solve`.  Noise-free
+        points within ``chi - 1 < 1.5e-6`` of the transition (where :func:`solve` raises)
+        are ``"unresolved"`` with NaN values.
 
     Examples
     --------
@@ -164,6 +172,9 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> di
         shapes = {k: v.shape for k, v in vals.items()}
         raise ValueError(f"parameter arrays do not broadcast: {shapes}") from exc
     shape = next(iter(bvals.values())).shape
+    size = int(np.prod(shape))
+    # ~16 float64 arrays per point (outputs, parameters, work arrays of the fast path)
+    check_memory("parameter arrays (broadcast size)", size, 16 * 8.0 * size)
     full = {k: np.broadcast_to(np.asarray(getattr(net, k), float), shape) for k in allowed}
     full.update(bvals)
     out = {
@@ -172,6 +183,7 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> di
         "Delta_inf": np.full(shape, np.nan),
         "chi": np.full(shape, np.nan),
         "lambda_max": np.full(shape, np.nan),
+        "stable": np.zeros(shape, dtype=bool),
         "regime": np.full(shape, "", dtype=object),
     }
     if _fast_family(net, full):
@@ -185,7 +197,7 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = False, **arrays: Any) -> di
             lyapunov=lyapunov,
             raise_on_failure=False,
         )
-        for k in ("mu", "Delta0", "Delta_inf", "chi", "lambda_max"):
+        for k in ("mu", "Delta0", "Delta_inf", "chi", "lambda_max", "stable"):
             out[k][idx] = getattr(r, k)
         out["regime"][idx] = r.regime
     return out
@@ -213,16 +225,28 @@ def _odd_delta0(net: RateNetwork, g: np.ndarray, s: np.ndarray) -> tuple[np.ndar
         m1 = P @ w
         return s[sel] ** 4 / 8.0 - 0.5 * D * D + g2[sel] * ((P * P) @ w - m1 * m1)
 
-    # |phi| <= 1: Delta0 <= g^2 + sigma^2/2 (see _dmax)
+    # |phi| <= 1: Delta0 <= g^2 + sigma^2/2 (see _dmax).  With noise Delta0 >= sigma^2/2 at
+    # g = 0 and grows with g, so 0.1 sigma^2 is a lower end even where it is below 1e-12 hi
     hi = 1.02 * (g2 + s**2 / 2.0) + 1e-6
-    lo = 1e-12 * hi
+    lo = np.maximum(np.where(s > 0, np.minimum(1e-12 * hi, 0.1 * s**2), 1e-12 * hi), 1e-150)
     allp = np.arange(g2.size)
     flo, fhi = R(lo, allp), R(hi, allp)
     has = (flo > 0) & (fhi < 0)
     idx = np.nonzero(has)[0]
     D0 = np.zeros(g2.size)
     if idx.size:
-        D0[idx] = illinois(lambda D, sel: R(D, idx[sel]), lo[idx], hi[idx], flo[idx], fhi[idx])
+        # regula falsi in y = ln Delta0: the tolerance of illinois is absolute in its variable,
+        # so Delta0 ~ 1e-10 (sigma ~ 1e-5) keeps ~1e-14 relative accuracy (in Delta0 itself
+        # it had 1e-4, and lyapunov_odd's energy check failed)
+        y = illinois(
+            lambda Y, sel: R(np.exp(Y), idx[sel]),
+            np.log(lo[idx]),
+            np.log(hi[idx]),
+            flo[idx],
+            fhi[idx],
+            maxit=400,  # R(lo) ~ 1e-25 against R(hi) ~ 1: many one-sided steps first
+        )
+        D0[idx] = np.exp(y)
     return D0, has
 
 
@@ -233,10 +257,14 @@ def _odd_lambda(
     D0, has = _odd_delta0(net, g, s)
     slope0 = float(net.phi.derivative(0.0))
     lam = np.sqrt(g**2) * abs(slope0) - 1.0
-    if np.any(has):
+    chi0 = g**2 * slope0**2
+    crit = (s == 0.0) & (chi0 > 1.0) & (chi0 < 1.0 + _CHI_CRITICAL)  # not resolved (see solve)
+    lam[crit] = np.nan
+    ok = has & ~crit
+    if np.any(ok):
         # the potential sharpens near tau = 0 as Delta0 grows: halve the step beyond 16
-        hh = h if float(D0[has].max()) <= 16.0 else 0.5 * h
-        lam[has] = lyapunov_odd(net.phi.kind, g[has], s[has], D0[has], h=hh)
+        hh = h if float(D0[ok].max()) <= 16.0 else 0.5 * h
+        lam[ok] = lyapunov_odd(net.phi.kind, g[ok], s[ok], D0[ok], h=hh)
     return lam, D0, has
 
 
@@ -265,6 +293,18 @@ def _grid_odd(
     out["chi"][...] = chi.reshape(shape)
     out["lambda_max"][...] = lam.reshape(shape)
     out["regime"][...] = regime.astype(object).reshape(shape)
+    # fluctuating states of odd phi are stable attractors (the energy residual decreases
+    # through its root); the quiet state is stable for chi = g^2 phi'(0)^2 < 1
+    out["stable"][...] = np.where(has, True, g2 * slope0**2 < 1.0).reshape(shape)
+    # within chi - 1 < 1.5e-6 of the noise-free transition the fluctuating state is not
+    # resolved in double precision (as in solve, which raises there): no number, a label
+    chi0 = g2 * slope0**2
+    crit = ((s == 0.0) & (chi0 > 1.0) & (chi0 < 1.0 + _CHI_CRITICAL)).reshape(shape)
+    if np.any(crit):
+        for k in ("Delta0", "chi", "lambda_max"):
+            out[k][crit] = np.nan
+        out["regime"][crit] = "unresolved"
+        out["stable"][crit] = False
 
 
 def transition_curve(

@@ -544,6 +544,10 @@ def lyapunov_odd(
         raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
     shape = gb.shape
     g, sigma, D0 = gb.ravel(), sb.ravel(), db.ravel()
+    from ._common import check_memory
+
+    # ~20 work arrays of (steps in p) x (points per block), ~320 * block / h bytes
+    check_memory("chunk", chunk, 320.0 * min(chunk, max(g.size, 1)) / float(h) + 16.0 * g.size)
     out = np.empty(g.size)
     for sl in np.array_split(np.arange(g.size), max(1, -(-g.size // chunk))):
         if sl.size == 0:

@@ -54,8 +54,9 @@ is positive where no hilltop exists yet.  :func:`chaotic_variance` steps
 :math:`\Delta_0/\Delta_s` down from :math:`1 - 10^{-7}` (cheap quadrature) to the first positive
 residual, i.e. the sign change closest to :math:`\Delta_s` (an accurate rescan where the cheap
 rule misses it, next to the onset), polishes it by vectorised regula falsi (Illinois) with an
-accurate rule and a final secant step with a finer one (the residual is flat,
-:math:`\propto(\Delta_0-\Delta_\infty)^3`, near the onset); the hilltop is the smallest root
+accurate rule and secant iterations with a finer one (the residual is flat,
+:math:`\propto(\Delta_0-\Delta_\infty)^3`, near the onset, and the root lies just above a
+fold of the hilltop branch, see ``_final_secant``); the hilltop is the smallest root
 of :math:`V'` in :math:`[0, \Delta_0]` (Newton, monotone because :math:`C_p` is convex in the
 covariance).  Everything is vectorised over many (:math:`\mu`, S) rows at once.
 """
@@ -82,6 +83,11 @@ __all__ = ["MixtureChaos", "chaotic_variance", "potential", "solve_mixture"]
 # ~exp(-pi^2/h) = 7e-8, 2e-11, 7e-18 for tanh-like phi (see _Mix.two_many)
 _STEPS = (0.6, 0.4, 0.25)
 _FINAL = 2
+# truncation |z| <= _ZMAX of the trapezoidal rules: the dropped tail weighs
+# erfc(9/sqrt(2)) = 2e-19, times Phi^2 ~ (9 sqrt(variance))^2 for the primitive (log cosh grows
+# like |x|).  |z| <= 8 (tail 1e-15, times ~64 variance) biased the energy residual by ~1e-13
+# and Delta_inf by 1e-12 to 8e-12 (against an independent reference).
+_ZMAX = 9.0
 _SCAN = np.concatenate([1.0 - np.geomspace(1e-7, 0.5, 12), np.geomspace(0.3, 1e-5, 6)])
 
 
@@ -125,7 +131,7 @@ class _Mix:
     def two(
         self, name: str, mu: np.ndarray, S: np.ndarray, D0: np.ndarray, D: np.ndarray, accurate: Any
     ) -> np.ndarray:
-        r"""One of ``"C"``, ``"q"``, ``"F"`` (see :meth:`two_many`): (M,) for ``mu``, ``S`` (M, P)
+        r"""One of ``"C"``, ``"q"``, ``"F"``, ``"G"`` (see :meth:`two_many`): (M,) for ``mu``, ``S`` (M, P)
         and ``D0``, ``D`` (M,), at covariance S_p + D and variance S_p + D0."""
         return self.two_many((name,), mu, S, D0, D, accurate)[name]
 
@@ -138,12 +144,20 @@ class _Mix:
         D: np.ndarray,
         accurate: bool,
     ) -> dict[str, np.ndarray]:
-        r"""Several of C = <phi phi>, q = <phi' phi'>, F = <Phi Phi> summed over the populations.
+        r"""Several of C = <phi phi>, q = <phi' phi'>, F = <Phi Phi>, G summed over the populations.
+
+        G is the conditional variance :math:`\langle\mathrm{Var}_y\,\Phi(x)\rangle_z =
+        F(v; v) - F(c; v)` (at variance v, covariance c), computed without the cancellation
+        of the difference: the energy residual :math:`V(\Delta_0) - V(\Delta_\infty) =
+        -\tfrac12(\Delta_0 - \Delta_\infty)(\Delta_0 + \Delta_\infty) + g^2 G` is
+        :math:`O((\Delta_0 - \Delta_\infty)^3)` near the onset of chaos, while F is O(1)
+        (rounding of F alone moved the chaotic :math:`\Delta_0` by ~5e-13 and, through the
+        ill-conditioned hilltop, :math:`\Delta_\infty` by ~1e-10 at g = 2, mu = 1, S = 0.45).
 
         Nested rule of SCS 1988 (below eq. 5), as :func:`rnmf.theory.gaussian.expect2`:
         :math:`x_{1,2} = \mu + \sqrt{c}\,z + \sqrt{v - c}\,y_{1,2}`, one evaluation of phi on the
         shared nodes for C and q (tanh: :math:`\phi' = 1 - \phi^2`).  Trapezoidal nodes on
-        :math:`|z| \le 8` (tail 1e-15) with step 0.4/sqrt(variance) (accurate: error
+        :math:`|z| \le 9` (``_ZMAX``, tail 2e-19) with step 0.4/sqrt(variance) (accurate: error
         ~exp(-pi^2/0.4) ~ 2e-11 for tanh-like phi, whose nearest complex singularity lies at
         pi/(2 sqrt(variance)), Trefethen & Weideman 2014, SIAM Rev 56:385, eq. 5.3),
         0.6/sqrt(variance) (scan, ~1e-7) or 0.25/sqrt(variance) (``accurate=2``, final
@@ -154,10 +168,12 @@ class _Mix:
         if self.kink is not None:
             fun = {"C": self.phi, "q": self.dphi, "F": self.Phi}
             n = self.n(accurate)
-            return {
-                k: np.asarray(expect2(fun[k], fun[k], mu, var, cov, n=n, kink=self.kink)) @ self.w
-                for k in names
-            }
+
+            def ex2(k: str, c: np.ndarray) -> np.ndarray:
+                f = fun[k]
+                return np.asarray(expect2(f, f, mu, var, c, n=n, kink=self.kink)) @ self.w
+
+            return {k: ex2("F", var) - ex2("F", cov) if k == "G" else ex2(k, cov) for k in names}
         b = np.sqrt(cov)[..., None, None]
         a = np.sqrt(var - cov)[..., None, None]
         zo, wo = _trap(accurate, float(np.max(cov)) if cov.size else 1.0)
@@ -178,9 +194,14 @@ class _Mix:
                     d = 1.0 - t * t if self.tr.kind == "tanh" else self.dphi(x)
                     A = d @ wi
                     res["q"][sl] = (A * A) @ wo
-            if "F" in names:
-                A = self.Phi(x) @ wi
-                res["F"][sl] = (A * A) @ wo
+            if "F" in names or "G" in names:
+                Px = self.Phi(x)
+                A = Px @ wi
+                if "F" in names:
+                    res["F"][sl] = (A * A) @ wo
+                if "G" in names:
+                    dev = Px - A[..., None]
+                    res["G"][sl] = ((dev * dev) @ wi) @ wo
         for k in names:
             out[k] = res[k] @ self.w
         return out
@@ -188,13 +209,13 @@ class _Mix:
 
 def _trap(accurate: bool, dmax: float) -> tuple[np.ndarray, np.ndarray]:
     h = _STEPS[int(accurate)] / max(1.0, math.sqrt(max(dmax, 0.0)))
-    n = int(min(max(math.ceil(16.0 / h) + 1, 41), 2001)) | 1
+    n = int(min(max(math.ceil(2.0 * _ZMAX / h) + 1, 41), 2501)) | 1
     return _trap_n(n)
 
 
 @lru_cache(maxsize=32)
 def _trap_n(n: int) -> tuple[np.ndarray, np.ndarray]:
-    z = np.linspace(-8.0, 8.0, n)
+    z = np.linspace(-_ZMAX, _ZMAX, n)
     w = np.exp(-0.5 * z * z)
     w /= w.sum()
     return z, w
@@ -324,22 +345,15 @@ def _energy(
     accurate: bool,
     start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """V(Delta0) - V(Delta_inf) (+inf where no hilltop exists) and Delta_inf."""
+    """V(Delta0) - V(Delta_inf) (+inf where no hilltop exists) and Delta_inf; the difference
+    of the F terms as the conditional variance G (see :meth:`_Mix.two_many`)."""
     Dinf, _ = _hilltop(mx, mu, S, D0, accurate, start)
     good = np.isfinite(Dinf)
     E = np.full(D0.size, np.inf)
     if np.any(good):
         m, s, d0, di = mu[good], S[good], D0[good], Dinf[good]
-        F = mx.two(
-            "F",
-            np.concatenate([m, m]),
-            np.concatenate([s, s]),
-            np.concatenate([d0, d0]),
-            np.concatenate([d0, di]),
-            accurate,
-        )
-        k = d0.size
-        E[good] = -0.5 * (d0**2 - di**2) + mx.g2 * (F[:k] - F[k:])
+        G = mx.two("G", m, s, d0, di, accurate)
+        E[good] = -0.5 * (d0 - di) * (d0 + di) + mx.g2 * G
     return E, Dinf
 
 
@@ -467,31 +481,69 @@ def _chaotic_rows(
         conv = (np.abs(hi[act] - lo[act]) <= 1e-14 * hi[act]) | (fc == 0.0)
         act = act[~conv]
     idx = np.nonzero(good)[0]
-    # near the onset of chaos the energy residual is flat (~(Delta0 - Delta_inf)^3) and the
-    # hilltop ill-conditioned (V'' -> 0): one secant step and the hilltop with the final rule
-    x, dstart = root[idx].copy(), Dhi[idx].copy()
-    mi, si = mu[r[idx]], S[r[idx]]
-    for _ in range(1):
-        hstep = 1e-6 * x
-        e2 = _energy(
-            mx,
-            np.concatenate([mi, mi]),
-            np.concatenate([si, si]),
-            np.concatenate([x, x - hstep]),
-            _FINAL,
-            np.concatenate([dstart, dstart]),
-        )[0]
-        f0, f1 = e2[: x.size], e2[x.size :]
-        slope = (f0 - f1) / hstep
-        ok = np.isfinite(f0) & np.isfinite(f1) & (slope < 0)
-        dx = np.where(ok, -f0 / np.where(ok, slope, -1.0), 0.0)
-        x = x + np.clip(dx, -0.01 * x, 0.01 * x)
-    root[idx] = x
-    _, di = _energy(mx, mi, si, x, _FINAL, dstart)
+    root[idx], di = _final_secant(mx, mu[r[idx]], S[r[idx]], root[idx], Dhi[idx])
     keep = np.isfinite(di) & (root[idx] - di > 1e-9 * root[idx])
     D0[r[idx][keep]] = root[idx][keep]
     Dinf[r[idx][keep]] = di[keep]
     return D0, Dinf, Ds, chi
+
+
+def _final_secant(
+    mx: _Mix, mu: np.ndarray, S: np.ndarray, x: np.ndarray, dstart: np.ndarray, maxit: int = 12
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Root of the energy residual with the final rule (step 0.25), from the polished root ``x``.
+
+    Near the onset of chaos the chaotic :math:`\Delta_0` lies just above a fold of the hilltop
+    branch: below :math:`\Delta_0^f` the potential has no hilltop, and
+    :math:`\Delta_\infty(\Delta_0) - \Delta_\infty(\Delta_0^f)\propto -(\Delta_0 -
+    \Delta_0^f)^{1/2}` (saddle-node of :math:`V'(\Delta) = 0`).  The residual
+    :math:`E = V(\Delta_0) - V(\Delta_\infty)` keeps a finite slope there
+    (:math:`V'(\Delta_\infty) = 0`) but a divergent curvature, and :math:`\Delta_\infty`
+    amplifies an error of :math:`\Delta_0` by :math:`|d\Delta_\infty/d\Delta_0|`
+    (~400 at g = 2, mu = 1, S = 0.4375, where the fold lies 2.6e-6 below the root).  The polish
+    rule (step 0.4, error ~5e-11 in E) leaves :math:`\Delta_0` off by ~6e-9 there, and a
+    single secant step with a fixed difference of 1e-6 * Delta0 straddles the fold and
+    overshoots (1.8e-7 error of :math:`\Delta_\infty`).  Hence: secant iterations on the
+    final rule from two points 1e-9 * Delta0 apart (the second one above, away from the fold),
+    a point without hilltop (E = +inf) replaced by the midpoint towards the last finite
+    iterate, until the step is below 1e-15 * Delta0; the iterate with the smallest
+    :math:`|E|` is kept.  Returns :math:`\Delta_0` and its :math:`\Delta_\infty`.
+    """
+
+    def energy(xx: np.ndarray, sel: np.ndarray, start: np.ndarray) -> tuple:
+        return _energy(mx, mu[sel], S[sel], xx, _FINAL, start)
+
+    allr = np.arange(x.size)
+    x0 = x.copy()
+    f0, d0 = energy(x0, allr, dstart)
+    x1 = x0 * (1.0 + 1e-9)
+    f1, d1 = energy(x1, allr, np.where(np.isfinite(d0), d0, dstart))
+    best_x, best_f, best_d = x0.copy(), np.abs(f0), d0.copy()
+    better = np.abs(f1) < best_f
+    best_x[better], best_f[better], best_d[better] = x1[better], np.abs(f1)[better], d1[better]
+    act = np.nonzero(np.isfinite(f0) & np.isfinite(f1) & (f0 != 0.0) & (f1 != f0))[0]
+    for _ in range(maxit):
+        if act.size == 0:
+            break
+        a, b, fa, fb = x0[act], x1[act], f0[act], f1[act]
+        c = b - fb * (b - a) / (fb - fa)
+        c = np.clip(c, 0.99 * b, 1.01 * b)
+        st = np.where(np.isfinite(d1[act]), d1[act], best_d[act])
+        fc, dc = energy(c, act, st)
+        for _ in range(60):  # past the fold (no hilltop): halve back towards b
+            gone = ~np.isfinite(fc)
+            if not np.any(gone):
+                break
+            c[gone] = 0.5 * (c[gone] + b[gone])
+            fc[gone], dc[gone] = energy(c[gone], act[gone], st[gone])
+        x0[act], f0[act] = b, fb
+        x1[act], f1[act], d1[act] = c, fc, dc
+        better = np.isfinite(fc) & (np.abs(fc) < best_f[act])
+        bi = act[better]
+        best_x[bi], best_f[bi], best_d[bi] = c[better], np.abs(fc)[better], dc[better]
+        conv = (np.abs(c - b) <= 1e-15 * np.abs(b)) | (fc == 0.0) | (fc == fb) | ~np.isfinite(fc)
+        act = act[~conv]
+    return best_x, best_d
 
 
 def _check(g: Any, phi: Any, weights: Any, mu: Any, S: Any):

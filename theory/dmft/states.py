@@ -19,7 +19,15 @@ from scipy import optimize
 
 from rnmf.models import RateNetwork
 
-from ._common import Stats, branches, mean_mode_slope, mu_roots_grid, solve_mu
+from ._common import (
+    Stats,
+    _mu_width,
+    branches,
+    mean_mode_slope,
+    mu_residual,
+    mu_roots_grid,
+    solve_mu,
+)
 
 __all__ = ["find_states"]
 
@@ -72,20 +80,17 @@ def _delta_inf(
 def _energy_residual(
     st: Stats, mu: Any, D0: Any, n: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Energy residual :math:`\sigma^4/8 + V(\Delta_0) - V(\Delta_\infty)` (Schuecker et al. 2018 eq. 7)."""
+    r"""Energy residual :math:`\sigma^4/8 + V(\Delta_0) - V(\Delta_\infty)` (Schuecker et al. 2018 eq. 7),
+    the F difference as the conditional variance :meth:`Stats.G` (no cancellation)."""
     net = st.net
     g2, s2 = net.g**2, net.sigma_I**2
     Dinf, fp = _delta_inf(st, mu, D0, n)
     D0a = np.asarray(D0, float)
-    F = st.F(
-        np.stack([np.broadcast_to(mu, D0a.shape)] * 2),
-        np.stack([D0a, D0a]),
-        np.stack([D0a, Dinf]),
-        n,
-    )
-    V0 = -0.5 * D0a**2 + g2 * F[0] + s2 * D0a
-    Vi = -0.5 * Dinf**2 + g2 * F[1] + s2 * Dinf
-    return net.sigma_noise**4 / 8.0 + V0 - Vi, Dinf, fp
+    # V(Delta0) - V(Delta_inf) with F(Delta0) - F(Delta_inf) as a conditional variance
+    # (Stats.G): no cancellation of O(1) terms when the residual is small (onset of chaos)
+    G = st.G(np.broadcast_to(mu, D0a.shape), D0a, Dinf, n)
+    dV = (D0a - Dinf) * (s2 - 0.5 * (D0a + Dinf)) + g2 * G
+    return net.sigma_noise**4 / 8.0 + dV, Dinf, fp
 
 
 def _static_residual(st: Stats, mu: Any, D0: Any, extra: float = 0.0, n: int | None = None) -> Any:
@@ -94,22 +99,69 @@ def _static_residual(st: Stats, mu: Any, D0: Any, extra: float = 0.0, n: int | N
     return net.g**2 * st.m2(mu, D0, n) + net.sigma_I**2 + extra - np.asarray(D0, float)
 
 
-def _dmax(net: RateNetwork, extra: float, st: Stats | None = None) -> float:
-    """An upper bound for Delta0: from |phi| <= 1 for tanh/erf (the variance of a low-pass
-    filtered field is at most the field's variance plus sigma^2/2); otherwise grown by
-    factors of 4 until the static residual g^2<phi^2> + ... - Delta0 is negative on every
-    branch (up to 1e8: beyond, the activity diverges)."""
+def _grows(st: Stats, D: float, extra: float, chaotic: bool) -> bool:
+    r"""Whether the activity still grows at amplitude ``D`` (no upper root of the equations).
+
+    Growth of the mean: the mean residual :math:`J_0\langle\phi\rangle + I_0 - \mu` is
+    positive at the upper end (or negative at the lower end) of the scanned range of
+    :math:`\mu` (Kadmon & Sompolinsky 2015, PRX 5:041030, eq. 3).  Growth of the variance:
+    on some branch :math:`\mu(\Delta_0)` the static residual
+    :math:`g^2\langle\phi^2\rangle + \sigma_I^2 + \ldots - \Delta_0` (SCS 1988 eq. 4 at
+    :math:`\tau = 0`) or, in continuous time, the energy residual (Schuecker et al. 2018
+    eq. 7) is positive: the self-generated input variance exceeds what the leak removes,
+    so the variance increases (see the amplitude stability in
+    :mod:`rnmf.theory.dmft.stationary`).  An overflowing (non-finite) residual counts as growth.
+    """
+    net = st.net
+    if net.J0 != 0.0:
+        W = _mu_width(net, D)
+        with np.errstate(over="ignore", invalid="ignore"):
+            up = float(mu_residual(st, net.I0 + W, D))
+            down = float(mu_residual(st, net.I0 - W, D))
+        if not (up < 0.0 and down > 0.0):
+            return True
+    roots = mu_roots_grid(st, np.array([D]))[0]
+    if roots.size == 0:
+        return True
+    Ds = np.full(roots.size, D)
+    with np.errstate(over="ignore", invalid="ignore"):
+        S = _static_residual(st, roots, Ds, extra)
+        # a residual within rounding of zero (marginal homogeneous phi: linear at g = 1)
+        # neither grows nor decays
+        tiny = 1e-12 * D
+        if not np.all(S <= tiny):
+            return True
+        if chaotic:
+            R = _energy_residual(st, roots, Ds)[0]
+            if not np.all(R <= tiny * D):
+                return True
+    return False
+
+
+def _dmax(net: RateNetwork, extra: float, st: Stats | None = None, chaotic: bool = True):
+    """An upper bound for Delta0 and whether the activity is bounded.
+
+    From |phi| <= 1 for tanh/erf (the variance of a low-pass filtered field is at most the
+    field's variance plus sigma^2/2); otherwise grown by factors of 4 until neither the
+    mean nor the variance grows there (:func:`_grows`).  Up to ``_D_UNBOUNDED``: an
+    unbounded ``phi`` whose activity still grows there has no upper root at all (the
+    residuals of asymptotically homogeneous ``phi`` scale as powers of Delta0, those of
+    supralinear ``phi`` grow faster), and the network diverges from large initial
+    conditions.  Returns ``(Dmax, bounded)``."""
     noise = net.sigma_noise**2 / 2.0 + extra
     if net.phi.kind in ("tanh", "erf"):
-        return 1.02 * (net.g**2 + net.sigma_I**2 + noise) + 1e-6
+        return 1.02 * (net.g**2 + net.sigma_I**2 + noise) + 1e-6, True
     st = st or Stats(net)
     D = 4.0 * (1.0 + net.sigma_I**2 + noise + net.I0**2 + net.phi.theta**2)
-    while D < 1e8:
-        roots = mu_roots_grid(st, np.array([D]))[0]
-        if roots.size and np.all(_static_residual(st, roots, np.full(roots.size, D), noise) < 0):
-            return 2.0 * D
+    while D < _D_UNBOUNDED:
+        if not _grows(st, D, extra, chaotic):
+            return 2.0 * D, True
         D *= 4.0
-    return D
+    return D, False
+
+
+#: largest variance probed before an unbounded phi is declared divergent
+_D_UNBOUNDED = 1e8
 
 
 # ----------------------------------------------------------------------------------------
@@ -117,11 +169,12 @@ def _dmax(net: RateNetwork, extra: float, st: Stats | None = None) -> float:
 # ----------------------------------------------------------------------------------------
 def find_states(
     net: RateNetwork, st: Stats, *, tol: float, extra: float = 0.0, chaotic: bool = True
-) -> list[dict]:
+) -> tuple[list[dict], bool]:
     """All stationary states: quiet, static (Delta_inf = Delta0) and, if ``chaotic``, those
-    with Delta_inf < Delta0 (chaotic or noise-driven). Shared with the discrete map
-    (``extra`` = sigma^2 adds the noise variance to the static equation)."""
-    Dmax = _dmax(net, extra, st)
+    with Delta_inf < Delta0 (chaotic or noise-driven), and whether the activity is bounded
+    (see :func:`_dmax`). Shared with the discrete map (``extra`` = sigma^2 adds the noise
+    variance to the static equation)."""
+    Dmax, bounded = _dmax(net, extra, st, chaotic)
     grid = np.geomspace(Dmax * 1e-9, Dmax, _N_GRID)
     roots = mu_roots_grid(st, grid)
     found: list[dict] = []
@@ -171,11 +224,11 @@ def find_states(
         if not any(
             s["kind"] == u["kind"]
             and abs(s["mu"] - u["mu"]) <= 1e-7 * (1 + abs(u["mu"]))
-            and abs(s["D0"] - u["D0"]) <= 1e-7 * (1 + u["D0"])
+            and abs(s["D0"] - u["D0"]) <= 1e-9 * max(u["D0"], s["D0"])
             for u in unique
         ):
             unique.append(s)
-    return unique
+    return unique, bounded
 
 
 def _polish_chaotic(
@@ -189,7 +242,8 @@ def _polish_chaotic(
     if not inside:
         return _polish(st, fun, D0s, mus, j, tol)
     d_s = inside[0]
-    edges = [a, d_s * (1 - 1e-7), d_s * (1 + 1e-7), b]
+    # near g = 1 the fluctuating root lies within ~(g - 1)/5 (relative) of the static one
+    edges = [a, d_s * (1 - 1e-11), d_s * (1 + 1e-11), b]
     mu_e = np.interp(edges, [a, b], [float(mus[j]), float(mus[j + 1])])
     for lo, hi in ((0, 1), (2, 3)):
         sub = np.array([edges[lo], edges[hi]])
@@ -257,3 +311,47 @@ def _branch_slope(st: Stats, state: dict, extra: float) -> float:
     dR_dd = (fun(m, d + hd) - fun(m, max(d - hd, 0.0))) / (d + hd - max(d - hd, 0.0))
     dd_dm = -dR_dm / dR_dd if dR_dd != 0 else 0.0
     return mean_mode_slope(st, m, d, dd_dm)
+
+
+def _quiet_slopes(st: Stats, m: float) -> tuple[float, float]:
+    r"""Directional stability of a quiet state :math:`x_i = \mu`: ``(chi, mean_slope)``.
+
+    A perturbation :math:`\delta x_i` sees :math:`\phi'(\mu^+)` on the units it pushes up and
+    :math:`\phi'(\mu^-)` on the others.  For smooth ``phi`` both are :math:`\phi'(\mu)` and
+    the bulk of the Jacobian :math:`-1 + J\phi'(\mu)` has squared radius
+    :math:`\chi = g^2\phi'(\mu)^2` (circular law).  On a kink (relu at its threshold) the
+    perturbation obeys the piecewise-linear network
+    :math:`\dot{\delta x} = -\delta x + J\,\ell(\delta x)`,
+    :math:`\ell(y) = \phi'(\mu^+)\,y^+ - \phi'(\mu^-)\,y^-`, whose self-consistent
+    variance grows or decays as :math:`(1+\gamma)^2 = g^2\langle\ell(y)^2\rangle/\langle y^2\rangle`
+    for symmetric Gaussian :math:`y` (the static residual of SCS 1988 eq. 4 of the
+    homogeneous ``phi`` ``ell``), i.e. with the directional
+    :math:`\chi = g^2[\phi'(\mu^-)^2 + \phi'(\mu^+)^2]/2`.  The mean mode must decay in both
+    directions: ``mean_slope`` is :math:`\max_\pm(-1 + J_0\phi'(\mu^\pm))`
+    (Kadmon & Sompolinsky 2015, PRX 5:041030, Sec. III).
+    """
+    net = st.net
+    h = 1e-7 * (1.0 + abs(m))
+    sp = float(net.phi.derivative(m + h))
+    sm = float(net.phi.derivative(m - h))
+    s0 = float(net.phi.derivative(m))
+    if abs(sp - sm) <= 1e-4 * (1.0 + abs(s0)):
+        sp = sm = s0  # smooth at mu
+    chi = net.g**2 * 0.5 * (sp * sp + sm * sm)
+    slope = max(-1.0 + net.J0 * sp, -1.0 + net.J0 * sm)
+    return chi, slope
+
+
+def _amplitude_slope(st: Stats, state: dict) -> float:
+    r"""Relative slope :math:`\Delta_0\,dR/d\Delta_0 / \max(\Delta_0^2, \ldots)` of the energy
+    residual along the mean branch :math:`\mu(\Delta_0)` at a fluctuating state (< 0: stable
+    to amplitude perturbations; see :mod:`rnmf.theory.dmft.stationary`)."""
+    net = st.net
+    m, d = state["mu"], state["D0"]
+    h = 1e-4 * d
+
+    def R(x: float) -> float:
+        mm = solve_mu(st, x, m) if net.J0 != 0.0 else net.I0
+        return float(_energy_residual(st, mm, x)[0])
+
+    return (R(d + h) - R(d - h)) / (2.0 * h) / d

@@ -36,6 +36,34 @@ polishes each root to ``tol`` and returns all coexisting states with their
 stability; :math:`\Delta(\tau)` comes from integrating the second-order ODE from
 :math:`(\Delta_0, \Delta'(0^+))` to within ``1e-4`` of the hilltop and splicing the
 exponential tail :math:`e^{-\kappa\tau}`, :math:`\kappa^2 = 1 - g^2 q(\Delta_\infty)`.
+
+Stability.  Fixed points: :math:`\chi < 1` (on a kink of ``phi`` the directional value,
+see :func:`rnmf.theory.dmft.states._quiet_slopes`) and a decaying mean mode.  Fluctuating
+states are also tested against a change of their amplitude.  Write the energy residual
+along the mean branch as :math:`R(\Delta_0) = \sigma^4/8 + V(\Delta_0) - V(\Delta_\infty)`:
+it is the energy with which the particle released at :math:`\Delta_0` arrives on the
+hilltop.  :math:`R > 0` means that the self-generated input :math:`g^2C_\phi` sustains
+more variance than :math:`\Delta_0` (the orbit overshoots the hilltop: correlations do not
+decay to a stationary value and the variance grows); :math:`R < 0` that it sustains less
+(the variance shrinks).  The amplitude therefore relaxes back to a root where
+:math:`R` decreases through zero and runs away from one where it increases:
+stable iff :math:`dR/d\Delta_0 < 0` — the slope criterion of the self-consistency
+:math:`\Delta_0 \mapsto \Delta_0 + R` iterated as in Mastrogiuseppe & Ostojic 2017
+(PLoS Comput Biol 13:e1005498, Sec. Methods) and, for fixed points of relu, the same as
+:math:`\chi < 1` (there :math:`d/d\Delta_0` of the static residual is :math:`\chi - 1`).
+For tanh the noise-free chaotic state has :math:`R > 0` below it (:math:`R \approx
+(g^2-1)\Delta_0^2/2` at small amplitude) and :math:`R < 0` above: stable.  For relu with
+threshold 0.5 at g = 2, :math:`R < 0` below the fluctuating state at
+:math:`\Delta_0 = 1.61` (units below threshold are silent) and :math:`R \sim
+\Delta_0^2 (g^2/2 - 1)\cdot c > 0` above (the homogeneous large-amplitude limit): unstable.
+Checked in simulation (N = 800, :math:`x_0 \sim N(0, 8)`): after 2 tau the variance is
+1.3 in one network, which then decays to 0, and 2.2 in another, which grows to 1e18; from
+:math:`x_0 \sim N(0, 0.8)` every network decays and from :math:`N(0, 64)` every network
+diverges (:func:`rnmf.validate.rate.unbounded_checks`).  A network whose mean or variance
+equation still has no upper root at :math:`\Delta_0 = 10^8` (unbounded ``phi``: relu above
+:math:`g = \sqrt2`, linear above g = 1, supralinear ``phi`` at any g) diverges from large
+initial conditions: ``bounded = False``, and without a stable state the regime is
+``"unbounded"``.
 """
 
 from __future__ import annotations
@@ -50,10 +78,33 @@ from numpy.polynomial import Chebyshev
 from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Status, finish
 
-from ._common import DMFTResult, Stats, mu_residual, newton_trajectory, with_solutions
+from ..gaussian import expect2
+from ._common import (
+    DMFTResult,
+    Stats,
+    _order,
+    check_memory,
+    mu_residual,
+    newton_trajectory,
+    unbounded_result,
+    with_solutions,
+)
 from .discrete import solve_map
-from .lyapunov import SchroedingerSpectrum, lowest_eigenvalues, lyapunov_from_potential
-from .states import _branch_slope, _check_net, _energy_residual, _static_residual, find_states
+from .lyapunov import (
+    SchroedingerSpectrum,
+    lowest_eigenvalues,
+    lyapunov_from_potential,
+    lyapunov_odd,
+)
+from .states import (
+    _amplitude_slope,
+    _branch_slope,
+    _check_net,
+    _energy_residual,
+    _quiet_slopes,
+    _static_residual,
+    find_states,
+)
 
 __all__ = [
     "DMFTResult",
@@ -99,10 +150,28 @@ def _trajectory(st: Stats, mu: float, D0: float, Dinf: float, n_tau: int, deg: i
     Cp = Chebyshev.interpolate(lambda D: st.C(mu, D0, D), deg, domain=dom)
     qp = Chebyshev.interpolate(lambda D: st.q(mu, D0, D), deg, domain=dom)
     fcheb = -Chebyshev.identity(domain=dom) + g2 * Cp + s2
-    kappa = math.sqrt(max(1.0 - g2 * float(st.q(mu, D0, Dinf)), 0.0))
+    kappa = math.sqrt(max(_one_minus_g2q(st, mu, D0, Dinf), 0.0))
     out = newton_trajectory(fcheb, D0, Dinf, kappa)
     out["q"] = qp
     return out
+
+
+def _one_minus_g2q(st: Stats, mu: float, D0: float, Dinf: float) -> float:
+    r"""Squared tail rate :math:`\kappa^2 = 1 - g^2 q(\Delta_\infty)` (SCS 1988 eq. 9 at large lag).
+
+    Near the transition (g -> 1, small :math:`\Delta_0`) :math:`g^2 q \to 1` and the plain
+    difference keeps ~1e-16 absolute, i.e. a relative error 3e-4 of :math:`\kappa^2 = 3e-13`
+    at g = 1 + 1e-6.  For tanh, with :math:`t = \tanh x` and :math:`\phi' = 1 - t^2`,
+    :math:`1 - \phi'_1\phi'_2 = t_1^2 + t_2^2 - t_1^2t_2^2`, so
+    :math:`\kappa^2 = (1 - g)(1 + g) + g^2(2\langle t^2\rangle - \langle t_1^2t_2^2\rangle)`
+    with no cancellation inside the averages.
+    """
+    g = st.net.g
+    if st.net.phi.kind != "tanh":
+        return 1.0 - g * g * float(st.q(mu, D0, Dinf))
+    m2 = float(st.m2(mu, D0))
+    t4 = float(expect2(st.phi2, st.phi2, mu, D0, Dinf))
+    return (1.0 - g) * (1.0 + g) + g * g * (2.0 * m2 - t4)
 
 
 def _default_h(net: RateNetwork, kappa: float) -> float:
@@ -155,6 +224,10 @@ def schroedinger(
         raise ValueError(f"k must be a positive integer, got {k!r}")
     if not (h > 0 and math.isfinite(h)):
         raise ValueError(f"h must be a positive grid spacing, got {h!r}")
+    if T is not None and not (isinstance(T, float | int) and math.isfinite(T) and T > 0):
+        raise ValueError(f"T must be a positive box half-length, got {T!r}")
+    # finest level h/4 on [-T, T]: ~8 float64 arrays of 2 T / (h / 4) points
+    check_memory("h", h, 8 * 8.0 * 2.0 * (T if T is not None else 40.0) / (h / 4.0))
     st = Stats(res.model)
     qp = Chebyshev.interpolate(
         lambda D: st.q(res.mu, res.Delta0, D), 48, domain=[res.Delta_inf, res.Delta0]
@@ -182,6 +255,9 @@ def _solution(
         time="continuous",
     )
     if state["kind"] == "static":
+        if d == 0.0:
+            chi, slope = _quiet_slopes(st, m)
+            base["chi"] = chi
         lam = math.sqrt(max(chi, 0.0)) - 1.0
         return DMFTResult(
             **base,
@@ -195,10 +271,11 @@ def _solution(
     tr = _trajectory(st, m, d, dinf, n_tau)
     R = float(_energy_residual(st, m, d)[0])
     tau = np.linspace(0.0, tr["tau_max"], n_tau)
+    amp = _amplitude_slope(st, state)
     res = DMFTResult(
         **base,
         regime="chaotic",
-        stable=bool(slope < 0.0),
+        stable=bool(slope < 0.0 and amp < 0.0),
         tau_corr=tr["tau_corr"],
         tau_int=tr["tau_int"],
         kappa=tr["kappa"],
@@ -212,13 +289,33 @@ def _solution(
     )
     res = replace(res, Delta=np.asarray(res.autocorrelation(tau)))
     lam = math.nan
-    if lyapunov:
+    if lyapunov and 0.0 < tr["kappa"] < _KAPPA_SCALED and net.sigma_noise == 0.0:
+        lam, err = _lyapunov_scaled(res, tr)
+        if err > 1e-6:
+            res = replace(res, converged=False, status=Status.TOLERANCE)
+    elif lyapunov and _odd_family(net) and d > 16.0:
+        # large Delta0 (strong noise or coupling): q(tau) is sharp near tau = 0 and the
+        # finite-difference box needs ~1e6 points; the vectorised shooting of lyapunov_odd
+        # (same Schroedinger problem, orbit in closed form) converges at h ~ 0.01
+        lam2, lam4 = (
+            float(lyapunov_odd(net.phi.kind, net.g, net.sigma_noise, d, h=hh))
+            for hh in (0.025, 0.0125)
+        )
+        lam = lam4
+        if abs(lam4 - lam2) > 1e-6 * max(1.0, abs(lam4)):
+            res = replace(res, converged=False, status=Status.TOLERANCE)
+    elif lyapunov:
         W_inf = g2 * float(st.q(m, d, dinf))
         T0 = max(40.0, tr["tail_start"] + 30.0 / max(tr["kappa"], 1e-4))
-        lam, spec = lyapunov_from_potential(
-            _W(res, tr["q"]), W_inf, T=T0, h=_default_h(net, tr["kappa"])
-        )
-        if spec.error > 1e-6 * max(1.0, abs(spec.E[0])):
+        h = _default_h(net, tr["kappa"])
+        # large Delta0 (strong noise or coupling) sharpens q(tau) near 0: refine the grid
+        # until the Richardson error estimate meets the tolerance (at most 3 halvings)
+        for _ in range(4):
+            lam, spec = lyapunov_from_potential(_W(res, tr["q"]), W_inf, T=T0, h=h)
+            if spec.error <= 1e-6 * max(1.0, abs(spec.E[0])):
+                break
+            h *= 0.5
+        else:
             res = replace(res, converged=False, status=Status.TOLERANCE)
     regime = "chaotic"
     if net.sigma_noise > 0.0 and not (lam > 0.0):
@@ -226,9 +323,56 @@ def _solution(
     return replace(res, lambda_max=lam, regime=regime)
 
 
-def _order(sols: list[DMFTResult]) -> list[DMFTResult]:
-    rank = {"chaotic": 0, "noise-driven": 0, "static": 1, "quiet": 2}
-    return sorted(sols, key=lambda s: (not s.stable, rank.get(s.regime, 3), -s.mu, -s.Delta0))
+#: quiet states with 1 < chi < 1 + _CHI_CRITICAL: the bifurcating fluctuating state is
+#: not resolved in double precision (g = 1 + 6e-7 for tanh is the first failure)
+_CHI_CRITICAL = 1.5e-6
+
+
+def _odd_family(net: RateNetwork) -> bool:
+    """tanh/erf without mean coupling or input, continuous time: mu = Delta_inf = 0."""
+    return (
+        net.phi.kind in ("tanh", "erf")
+        and not net.discrete
+        and net.J0 == 0.0
+        and net.I0 == 0.0
+        and net.sigma_I == 0.0
+    )
+
+
+#: below this tail rate kappa (near the transition) the Schroedinger problem is solved in
+#: the scaled lag s = kappa tau (see _lyapunov_scaled)
+_KAPPA_SCALED = 0.05
+
+
+def _lyapunov_scaled(res: DMFTResult, tr: dict) -> tuple[float, float]:
+    r"""lambda_max of a noise-free state near the transition, in the scaled lag :math:`s = \kappa\tau`.
+
+    With :math:`W_\infty = g^2 q(\Delta_\infty) = 1 - \kappa^2` (the tail rate of
+    :math:`\Delta`), :math:`H\psi = E\psi` (SCS 1988 eq. 10) becomes
+    :math:`-\psi_{ss} - \tilde W(s)\psi = \tilde E\psi` with
+    :math:`\tilde W = g^2[q(\Delta(s/\kappa)) - q(\Delta_\infty)]/\kappa^2` and
+    :math:`E = \kappa^2\tilde E - W_\infty`, an O(1) problem on an O(1) box, whereas in
+    :math:`\tau` the bound state extends over :math:`1/\kappa \sim 1/(g-1)`.  Then
+    :math:`\lambda = \sqrt{-E} - 1 = \kappa^2(-\tilde E - 1)/(\sqrt{-E} + 1)` without
+    cancellation.  (For tanh near g = 1 the orbit is :math:`\Delta_0\operatorname{sech}(s)`,
+    :math:`\tilde W = 6\operatorname{sech}^2 s` (Poeschl-Teller), :math:`\tilde E_0 = -4`,
+    :math:`\lambda \approx 3\kappa^2/2`.)  Returns lambda_max and the error estimate of
+    :math:`\tilde E_0`.
+    """
+    g2 = res.model.g**2
+    k = float(tr["kappa"])
+    k2 = k * k
+    qp = tr["q"]
+    q_inf = float(qp(res.Delta_inf))
+
+    def Wt(s: np.ndarray) -> np.ndarray:
+        return g2 * (qp(res.autocorrelation(s / k)) - q_inf) / k2
+
+    spec = lowest_eigenvalues(Wt, 0.0, k=1, h=0.04, T=max(40.0, tr["tail_start"] * k + 30.0))
+    Et = min(float(spec.E[0]), 0.0)
+    a = k2 * (-Et - 1.0)  # -E - 1
+    lam = a / (math.sqrt(max(1.0 + a, 0.0)) + 1.0)
+    return lam, spec.error / max(1.0, abs(Et))
 
 
 def _solve_continuous(
@@ -236,8 +380,10 @@ def _solve_continuous(
 ) -> DMFTResult:
     st = Stats(net)
     options = {"tol": tol, "lyapunov": lyapunov, "n_tau": n_tau}
-    states = find_states(net, st, tol=tol)
+    states, bounded = find_states(net, st, tol=tol)
     sols = [_solution(net, st, s, lyapunov=lyapunov, n_tau=n_tau, options=options) for s in states]
+    if not bounded:
+        return unbounded_result(net, sols, "energy (SCS 1988)", options, raise_on_failure)
     if not sols:
         empty = DMFTResult(
             model=net,
@@ -256,6 +402,21 @@ def _solve_continuous(
         return empty
     sols = _order(sols)
     main = with_solutions(sols[0], sols)
+    crit = [x for x in sols if x.regime == "quiet" and 1.0 < x.chi < 1.0 + _CHI_CRITICAL]
+    if crit and net.sigma_noise == 0.0 and net.sigma_I == 0.0:
+        # the fluctuating state that bifurcates from the quiet one has Delta0 ~ chi - 1 and
+        # an energy residual ~ Delta0^2 (chi - 1): below the resolution of double precision
+        main = replace(main, converged=False, status=Status.TOLERANCE)
+        if raise_on_failure:
+            raise ConvergenceError(
+                f"g = {net.g!r} lies within chi - 1 = {crit[0].chi - 1.0:.3g} of the transition "
+                f"to chaos (chi = g^2 phi'(mu)^2 = 1 at the quiet state): the fluctuating state "
+                "there (Delta0 ~ chi - 1, correlation time ~ 1/(chi - 1)) cannot be resolved in "
+                f"double precision below chi - 1 = {_CHI_CRITICAL:g}; the partial result is in "
+                ".result (pass raise_on_failure=False to get it)",
+                main,
+            )
+        return main
     return finish(main, raise_on_failure)
 
 
@@ -285,8 +446,11 @@ def solve(
     lyapunov : bool
         Compute the largest Lyapunov exponent (Schroedinger problem, SCS 1988 eq. 10).
     raise_on_failure : bool
-        Raise :class:`rnmf.results.ConvergenceError` when no solution is found or a
-        solution is not converged; with False the partial result is returned.
+        Raise :class:`rnmf.results.ConvergenceError` when no solution is found, a
+        solution is not converged, the network has no bounded stable state (unbounded
+        ``phi``: regime ``"unbounded"``) or ``g`` lies within ``chi - 1 < 1.5e-6`` of the
+        transition to chaos (not resolvable in double precision); with False the partial
+        result is returned.
     n_tau : int
         Points of the returned lag grid ``tau`` (>= 2).
 
@@ -308,6 +472,8 @@ def solve(
         raise ValueError(f"tol must be a relative tolerance in (0, 1e-3), got {tol!r}")
     if isinstance(n_tau, bool) or not isinstance(n_tau, int) or n_tau < 2:
         raise ValueError(f"n_tau must be an integer >= 2, got {n_tau!r}")
+    # tau, Delta and ~8 temporaries of the autocorrelation evaluation, float64 each
+    check_memory("n_tau", n_tau, 10 * 8.0 * n_tau)
     if net.discrete:
         return solve_map(net, tol=tol, raise_on_failure=raise_on_failure)
     return _solve_continuous(

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from rnmf._checks import check_array
 from rnmf.models import LIFNetwork
 
 from .neuron import _siegert_and_derivatives
@@ -71,7 +72,7 @@ def input_statistics(net: LIFNetwork, rates: Any) -> tuple[np.ndarray, np.ndarra
     """
     if not isinstance(net, LIFNetwork):
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
-    nu = np.asarray(rates, dtype=float)
+    nu = check_array("rates (Hz)", rates, finite=False).reshape(np.shape(rates))
     if nu.shape[-1:] != (net.P,):
         raise ValueError(f"rates must have last axis of length P = {net.P}, got shape {nu.shape}")
     if np.any(~np.isfinite(nu)) or np.any(nu < 0):

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
-from rnmf._checks import check_int, check_positive
+from rnmf._checks import check_array, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status, finish
 
@@ -149,6 +149,21 @@ def _vector_brent(f, lo, hi, flo, fhi, rtol, max_iter=200):
     return root, conv, n
 
 
+#: most grid points a single brunel_rates call evaluates at once
+_MAX_POINTS = 10**7
+
+
+def _check_n_grid(n_grid: Any, largest: int) -> int:
+    """``n_grid`` as an int in [10, largest] (the scan holds n_grid points per state)."""
+    n_grid = check_int("n_grid", n_grid, minimum=10)
+    if n_grid > max(largest, 10):
+        raise ValueError(
+            f"n_grid = {n_grid} grid points per state is more than the {max(largest, 10)} "
+            "this call can hold in memory; a few hundred resolve every fixed point"
+        )
+    return n_grid
+
+
 def _scan_roots_1d(F, nu_max, n_grid, rtol):
     """All sign changes of F on [0, nu_max] (grid 0 + log-spaced), refined."""
     grid = np.concatenate([[0.0], np.logspace(-6, math.log10(nu_max), n_grid)])
@@ -231,7 +246,7 @@ def stationary_rates(
     if not isinstance(net, LIFNetwork):
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
     tol = check_positive("tol", tol)
-    n_grid = check_int("n_grid", n_grid, minimum=10)
+    n_grid = _check_n_grid(n_grid, 10**6)
     n_starts = check_int("n_starts", n_starts, minimum=1)
     max_jump = check_positive("max_jump", max_jump)
     max_refractory_fraction = check_positive("max_refractory_fraction", max_refractory_fraction)
@@ -427,12 +442,17 @@ def brunel_rates(
     ----------
     Brunel (2000) J Comput Neurosci 8:183, eqs. 4-5, 21 and Fig. 2.
     """
-    g, eta = np.broadcast_arrays(np.asarray(g, dtype=float), np.asarray(eta, dtype=float))
+    g, eta = np.broadcast_arrays(
+        check_array("g", g, finite=False).reshape(np.shape(g)),
+        check_array("eta (nu_ext / nu_thr)", eta, finite=False).reshape(np.shape(eta)),
+    )
+    if g.size > _MAX_POINTS:
+        raise ValueError(f"g and eta broadcast to {g.size} points; at most {_MAX_POINTS} at once")
     if np.any(~np.isfinite(g)) or np.any(g < 0):
         raise ValueError("g must be finite and >= 0")
     if np.any(~np.isfinite(eta)) or np.any(eta < 0):
         raise ValueError("eta (nu_ext / nu_thr) must be finite and >= 0")
-    n_grid = check_int("n_grid", n_grid, minimum=10)
+    n_grid = _check_n_grid(n_grid, 10**5 // max(1, g.size) + 10)
     tol = check_positive("tol", tol)
     net = LIFNetwork.brunel(1.0, 1.0, **brunel_kwargs)  # validates the kwargs
     nb = _neuron(net)

@@ -32,12 +32,13 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 from scipy.special import dawsn, erf, erfcx, zeta
 
-from rnmf._checks import check_finite, check_nonnegative, check_positive
+from rnmf._checks import check_array, check_finite, check_nonnegative, check_positive
 
 #: ``alpha = sqrt(2) |zeta(1/2)|`` of the colored-noise threshold shift (Fourcaud & Brunel 2002).
 ALPHA_COLORED: float = float(math.sqrt(2.0) * abs(zeta(0.5)))
@@ -152,8 +153,8 @@ def _validate_neuron(tau_m: float, V_th: float, V_reset: float, t_ref: float, ta
 
 
 def _validate_mu_sigma(mu: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray]:
-    mu = np.asarray(mu, dtype=float)
-    sigma = np.asarray(sigma, dtype=float)
+    mu = check_array("mu (mV)", mu, finite=False).reshape(np.shape(mu))
+    sigma = check_array("sigma (mV)", sigma, finite=False).reshape(np.shape(sigma))
     if np.any(~np.isfinite(mu)):
         raise ValueError("mu (mV) must be finite; got NaN or inf")
     if np.any(~np.isfinite(sigma)):
@@ -357,7 +358,8 @@ def cv_isi(
     the tail below ``min(y_r, 0)`` is a Gauss-Laguerre integral and the rest a
     tanh-sinh integral, so the result is stable from the strongly subthreshold
     (CV -> 1) to the noise-free suprathreshold limit (CV -> 0).  ``sigma = 0`` gives
-    0 where the neuron fires and NaN where it is silent (no intervals).
+    0 where the neuron fires and NaN where it is silent (no intervals; a RuntimeWarning
+    says so).
 
     Returns
     -------
@@ -373,6 +375,13 @@ def cv_isi(
     tau_m, V_th, V_reset, t_ref, tau_s = _validate_neuron(tau_m, V_th, V_reset, t_ref, tau_s)
     mu, sigma = _validate_mu_sigma(mu, sigma)
     out = _cv(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)
+    if np.any(np.isnan(out)):
+        warnings.warn(
+            "cv_isi: the CV is undefined (NaN) where the neuron never fires (sigma = 0 and "
+            "mu below threshold: no intervals)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return out[()] if out.ndim == 0 else out
 
 

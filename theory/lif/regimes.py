@@ -21,7 +21,7 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -91,16 +91,21 @@ def _brunel_scan(
     if idx.size == 0:
         return out
     sub = ch.take(idx)
-    f, vals, n_unstable, tail_ok = _winding(sub, idx.size, f_max, df)
-    out["n_unstable"][idx], out["tail_ok"][idx] = n_unstable, tail_ok
+    scan = _winding(sub, idx.size, f_max, df)
+    n_unstable = scan.n_unstable
+    out["n_unstable"][idx], out["tail_ok"][idx] = n_unstable, scan.tail_ok
+    out["phase_ok"] = np.ones(n, bool)
+    out["phase_ok"][idx] = scan.resolved
+    out["count_ok"] = np.ones(n, bool)
     if roots:
-        p, rts = _roots(sub, f, vals)
+        p, rts = _roots(sub, scan)
         first = np.ones(p.size, bool)
         first[1:] = p[1:] != p[:-1]  # roots are sorted by decreasing real part per state
         out["lead"][idx[p[first]]] = 1000.0 * rts[first]
         n_found = np.zeros(idx.size, int)
         np.add.at(n_found, p, np.where(rts.real > 0, np.where(rts.imag > 1e-9, 2, 1), 0))
-        out["resolved"][idx] = n_found == n_unstable
+        out["count_ok"][idx] = n_found == n_unstable
+    out["resolved"] = out["phase_ok"] & out["count_ok"]
     out["n_eval"] = sub.n_eval
     return out
 
@@ -132,12 +137,15 @@ class BrunelPhaseDiagram(Result):
     resolved : ndarray of bool (S)
         The label is certain: an unstable root was located (unstable states), or the
         Nyquist count is complete and agrees with the located roots (stable states).
+    reason : ndarray of str (S)
+        Why a point is not resolved ("" where it is).
     bistable : ndarray of bool (S)
         More than one stable stationary rate exists (the lowest one is classified).
     n_fixed_points : ndarray of int (S)
         All stationary rates, stable or not (:func:`brunel_rates`).
     f_split : float
-        Frequency (Hz) separating SI fast from SI slow.
+        Frequency (Hz) separating SI fast from SI slow (default ``1000 / (8 D)``: a delay
+        phase lag ``omega D = pi/4``).
     """
 
     g: np.ndarray
@@ -153,6 +161,7 @@ class BrunelPhaseDiagram(Result):
     bistable: np.ndarray
     n_fixed_points: np.ndarray
     f_split: float
+    reason: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=str))
 
     def _repr_rows(self):
         counts = ", ".join(f"{r}: {int(np.sum(self.regime == r))}" for r in BRUNEL_REGIMES)
@@ -171,7 +180,7 @@ def brunel_phase_diagram(
     *,
     f_max: float = 1000.0,
     df: float = 20.0,
-    f_split: float = 100.0,
+    f_split: float | None = None,
     nu_quiet: float = 0.1,
     raise_on_failure: bool = True,
     **brunel_kwargs: Any,
@@ -187,8 +196,14 @@ def brunel_phase_diagram(
     - ``"SR"``: unstable with excitation-dominated recurrence (``g gamma < 1``; the
       lowest stable state is then near saturation and neurons fire regularly);
     - ``"SI fast"`` / ``"SI slow"``: unstable with inhibition-dominated recurrence, leading root
-      above / below ``f_split`` (the fast mode of Brunel's Fig. 2 lies near ``1/(4D)``
-      and above, the slow one at tens of Hz);
+      above / below ``f_split``.  The two modes differ by where the phase lag of pi that
+      closes the inhibitory loop comes from (Brunel 2000, Sec. 4): the fast mode has a
+      period of 2-4 delays, its delay lag ``omega D`` carries about 0.55 pi (190 Hz at
+      D = 1.5 ms, 96-120 Hz at D = 3 ms); the slow mode has a period of order ``tau_m``
+      and its lag comes from the membrane (29 Hz at D = 1.5 ms: ``omega D`` = 0.09 pi).
+      The default split is a delay lag of pi/4, ``f_split = 1000 / (8 D)`` Hz with
+      ``D`` the mean delay (83 Hz at 1.5 ms, 42 Hz at 3 ms), so the labels follow the
+      delay instead of a fixed frequency;
     - ``"quiescent"``: stable state with a rate below ``nu_quiet``.
 
     Parameters
@@ -197,8 +212,9 @@ def brunel_phase_diagram(
         Relative inhibition and ``nu_ext / nu_thr``, broadcast against each other.
     f_max, df : float
         Nyquist scan range and initial resolution (Hz).
-    f_split : float
-        Frequency separating fast and slow synchronous irregular states (Hz).
+    f_split : float, optional
+        Frequency separating fast and slow synchronous irregular states (Hz); default
+        ``1000 / (8 D)`` with ``D`` the mean synaptic delay in ms.
     nu_quiet : float
         Rate (Hz) below which a stable state is called quiescent.
     brunel_kwargs
@@ -218,12 +234,17 @@ def brunel_phase_diagram(
     g, eta = np.broadcast_arrays(np.asarray(g, dtype=float), np.asarray(eta, dtype=float))
     f_max = check_positive("f_max (Hz)", f_max)
     df = check_positive("df (Hz)", df)
-    f_split = check_positive("f_split (Hz)", f_split)
     nu_quiet = check_nonnegative("nu_quiet (Hz)", nu_quiet)
+    net = LIFNetwork.brunel(1.0, 1.0, **brunel_kwargs)
+    if f_split is None:
+        d_mean = net.delay if net.delay_max is None else 0.5 * (net.delay + net.delay_max)
+        f_split = 1000.0 / (8.0 * d_mean)
+    f_split = check_positive("f_split (Hz)", f_split)
+    if np.any(~np.isfinite(g)) or np.any(g < 0) or np.any(~np.isfinite(eta)) or np.any(eta < 0):
+        raise ValueError("g and eta must be finite and >= 0 at every grid point")
     shape = g.shape
     gf, ef = g.ravel().copy(), eta.ravel().copy()
     s = _brunel_scan(gf, ef, brunel_kwargs, f_max, df)
-    net = LIFNetwork.brunel(1.0, 1.0, **brunel_kwargs)
     freq = s["lead"].imag / (2 * math.pi)
     unstable = s["n_unstable"] > 0
     regime = np.where(s["rate"] < nu_quiet, "quiescent", "AI").astype(object)
@@ -237,6 +258,18 @@ def brunel_phase_diagram(
     # and agrees with the located roots
     located = np.isfinite(freq) & (s["lead"].real > 0)
     resolved = np.where(unstable, located, s["tail_ok"] & s["resolved"])
+    reason = np.full(gf.size, "", dtype=object)
+    st = ~unstable
+    reason[st & ~s["phase_ok"]] = (
+        "Nyquist phase not resolved (a root on or next to the imaginary axis)"
+    )
+    reason[st & s["phase_ok"] & ~s["count_ok"]] = (
+        "the Nyquist count disagrees with the located roots"
+    )
+    reason[st & s["resolved"] & ~s["tail_ok"]] = (
+        f"|M| >= 0.9 beyond f_max = {f_max:g} Hz: roots above f_max may be missed"
+    )
+    reason[unstable & ~located] = "unstable by the Nyquist count, but no root was located"
     ok = bool(np.all(resolved)) and s["converged"]
     result = BrunelPhaseDiagram(
         model=net,
@@ -259,6 +292,7 @@ def brunel_phase_diagram(
         bistable=(s["n_stable"] > 1).reshape(shape),
         n_fixed_points=s["n_solutions"].reshape(shape),
         f_split=f_split,
+        reason=reason.astype(str).reshape(shape),
     )
     return finish(result, raise_on_failure)
 

@@ -40,7 +40,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from rnmf._checks import check_int, check_positive
+from rnmf._checks import check_array, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status, finish
 
@@ -184,41 +184,113 @@ def _net_char(net: LIFNetwork, rates: np.ndarray, method: str, dps: int) -> _Cha
     )
 
 
-_JUMP = math.pi / 4  # largest phase step accepted between Nyquist samples
+_JUMP = math.pi / 4  # largest phase step accepted between neighbouring Nyquist samples
+_DELAY_TURN = math.pi / 8  # largest rotation of the delay factor e^{-i omega D} per grid step
+_SPLIT = 4  # an interval that fails the phase test is cut into this many parts
+_DEPTH = 8  # levels of subdivision (a 40 Hz step down to 40 / 4^8 Hz = 6e-4 Hz)
+_MAX_SCAN = 1e5  # base grid points per state at most
 
 
-def _winding(char: _Char, n: int, f_max: float, df: float, depth: int = 5):
+@dataclass(frozen=True)
+class _Scan:
+    """Nyquist scan of several states (see :func:`_winding`)."""
+
+    f: np.ndarray  # base grid (Hz)
+    vals: np.ndarray  # (n, n_f) characteristic on the base grid
+    n_unstable: np.ndarray  # (n,) right-half-plane roots by the argument principle
+    tail_ok: np.ndarray  # (n,) |M| < 0.9 at f_max, 2 f_max, 4 f_max
+    resolved: np.ndarray  # (n,) every phase step resolved (no aliasing, no zero on the axis)
+    step: float  # base grid step actually used (Hz)
+    sample_p: np.ndarray  # every sample (state, f, value), sorted by state then f
+    sample_f: np.ndarray
+    sample_v: np.ndarray
+
+
+def _grid_step(char: _Char, df: float) -> float:
+    """Base step (Hz): ``df``, at most the step over which ``e^{-i omega D_max}`` turns pi/8.
+
+    The coupling carries the delay factor ``e^{-i omega D}``, whose phase turns by
+    ``2 pi f D`` (Brunel 2000, Sec. 4): on a coarser grid the Nyquist curve can wind
+    around the origin between two samples unseen (phase aliasing)."""
+    d_max = char.delay if char.delay_max is None else max(char.delay, char.delay_max)
+    return min(df, 1000.0 * _DELAY_TURN / (2.0 * math.pi * d_max))
+
+
+def _winding(char: _Char, n: int, f_max: float, df: float, depth: int = _DEPTH) -> _Scan:
     """Nyquist scan of ``char`` along ``lambda = i 2 pi f``, ``0 <= f <= f_max``, for states 0..n-1.
 
-    Intervals whose phase step exceeds pi/4 are subdivided (8 parts, up to ``depth``
-    levels).  Returns the frequency grid, the values there (n, n_f), the number of
-    right-half-plane roots ``-Delta arg / pi`` (argument principle; conjugate pairs count
-    twice) and whether ``|M| < 0.9`` at ``f_max, 2 f_max, 4 f_max`` (tail)."""
-    f = np.linspace(0.0, f_max, int(math.ceil(f_max / df)) + 1)
+    The base grid has step ``min(df, 1000/(16 D_max))`` Hz (:func:`_grid_step`).  Every
+    interval is then checked at a finer resolution: it is cut into 4 parts and its phase
+    increment is accepted only when each part turns by at most pi/4; otherwise each part
+    is checked the same way, up to ``depth`` levels.  A single coarse step that hides a
+    full turn around the origin (the curve winding between two samples) therefore shows
+    up as large sub-steps and is resolved.  An interval still unresolved at the deepest
+    level (a root on the imaginary axis, or non-finite values) marks its state
+    ``resolved = False``.  The number of right-half-plane roots is ``-Delta arg / pi``
+    (argument principle; conjugate pairs count twice); ``tail_ok`` says whether
+    ``|M| < 0.9`` at ``f_max, 2 f_max, 4 f_max``, so the count over ``[0, f_max]`` is
+    complete.
+    """
+    step = _grid_step(char, df)
+    if f_max / step > _MAX_SCAN:
+        raise ValueError(
+            f"f_max / df = {f_max:g} / {step:g} Hz would scan {f_max / step:.3g} frequencies per "
+            f"state; at most {_MAX_SCAN:g} (raise df or lower f_max)"
+        )
+    f = np.linspace(0.0, f_max, int(math.ceil(f_max / step - 1e-9)) + 1)
     pts = np.arange(n)
     vals = char(2j * math.pi * f[None, :] / 1000.0, pts[:, None])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inc = np.angle(vals[:, 1:] / vals[:, :-1])
-    sub = np.linspace(0.0, 1.0, 9)
-
-    def refine(p, fa, fb, level):
-        fs = fa[:, None] + (fb - fa)[:, None] * sub[None, :]
-        v = char(2j * math.pi * fs / 1000.0, p[:, None])
+    n_int = f.size - 1
+    p = np.repeat(pts, n_int)
+    k = np.tile(np.arange(n_int), n)
+    fa, fb = f[k], f[k + 1]
+    va, vb = vals[p, k], vals[p, k + 1]
+    total = np.zeros(n)
+    resolved = np.all(np.isfinite(vals), axis=1)
+    samples = [(np.repeat(pts, f.size), np.tile(f, n), vals.ravel())]
+    frac = np.arange(1, _SPLIT) / _SPLIT
+    for level in range(depth + 1):
+        if p.size == 0:
+            break
+        fm = fa[:, None] + (fb - fa)[:, None] * frac[None, :]  # (lanes, SPLIT - 1)
+        vm = char(2j * math.pi * fm / 1000.0, p[:, None])
+        samples.append((np.repeat(p, _SPLIT - 1), fm.ravel(), vm.ravel()))
+        fs = np.concatenate([fa[:, None], fm, fb[:, None]], axis=1)
+        vs = np.concatenate([va[:, None], vm, vb[:, None]], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.angle(v[:, 1:] / v[:, :-1])
-        if level < depth:
-            r, c = np.nonzero(np.abs(d) > _JUMP)
-            if r.size:
-                d[r, c] = refine(p[r], fs[r, c], fs[r, c + 1], level + 1)
-        return d.sum(axis=1)
-
-    r, c = np.nonzero(np.abs(inc) > _JUMP)
-    if r.size:
-        inc[r, c] = refine(pts[r], f[c], f[c + 1], 1)
-    n_unstable = np.rint(-inc.sum(axis=1) / math.pi).astype(int)
+            d = np.angle(vs[:, 1:] / vs[:, :-1])
+        finite = np.all(np.isfinite(vs), axis=1)
+        good = finite & np.all(np.abs(d) <= _JUMP, axis=1)
+        if level == depth:
+            # deepest level: keep the increment, but a half turn or more within one
+            # sub-step is ambiguous (a root on or next to the imaginary axis)
+            clear = finite & np.all(np.abs(d) < 0.5 * math.pi, axis=1)
+            resolved[p[~clear]] = False
+            good = finite
+        np.add.at(total, p[good], np.where(finite[good, None], d[good], 0.0).sum(axis=1))
+        resolved[p[~finite]] = False
+        split = ~good & finite
+        if level == depth or not split.any():
+            break
+        p = np.repeat(p[split], _SPLIT)
+        fa, fb = fs[split, :-1].ravel(), fs[split, 1:].ravel()
+        va, vb = vs[split, :-1].ravel(), vs[split, 1:].ravel()
+    n_unstable = np.rint(-total / math.pi).astype(int)
     tail = char(2j * math.pi * f_max * np.array([1.0, 2.0, 4.0])[None, :] / 1000.0, pts[:, None])
     tail_ok = np.max(np.abs(1.0 - tail), axis=1) < 0.9
-    return f, vals, n_unstable, tail_ok
+    sp, sf, sv = (np.concatenate(x) for x in zip(*samples, strict=True))
+    order = np.lexsort((sf, sp))
+    return _Scan(
+        f=f,
+        vals=vals,
+        n_unstable=n_unstable,
+        tail_ok=tail_ok,
+        resolved=resolved,
+        step=float(f[1] - f[0]) if f.size > 1 else float(f_max),
+        sample_p=sp[order],
+        sample_f=sf[order],
+        sample_v=sv[order],
+    )
 
 
 def _secant(char: _Char, pts: np.ndarray, lam0: np.ndarray, tol: float = 1e-11, max_iter: int = 60):
@@ -250,15 +322,20 @@ def _secant(char: _Char, pts: np.ndarray, lam0: np.ndarray, tol: float = 1e-11, 
     return x1.real + 1j * np.abs(x1.imag), ok
 
 
-def _roots(char: _Char, f: np.ndarray, vals: np.ndarray):
+def _roots(char: _Char, scan: _Scan):
     """All roots reached from the minima of ``|char(i omega)|`` and the real axis.
 
+    The minima are taken over every sample of the scan (base grid and refinements).
     Returns (state index, root in 1/ms) of the distinct converged roots."""
-    mag = np.abs(vals)
-    lm = (mag[:, 1:-1] <= mag[:, :-2]) & (mag[:, 1:-1] <= mag[:, 2:])
-    p, k = np.nonzero(lm)
-    starts = 2j * math.pi * f[k + 1] / 1000.0
-    real = np.nonzero(vals[:, 0].real < 0)[0]
+    sp, sf = scan.sample_p, scan.sample_f
+    mag = np.abs(scan.sample_v)
+    same = (sp[1:-1] == sp[:-2]) & (sp[1:-1] == sp[2:])
+    with np.errstate(invalid="ignore"):
+        lm = same & (mag[1:-1] <= mag[:-2]) & (mag[1:-1] <= mag[2:])
+    k = np.nonzero(lm)[0] + 1
+    p = sp[k]
+    starts = 2j * math.pi * sf[k] / 1000.0
+    real = np.nonzero(scan.vals[:, 0].real < 0)[0]
     p = np.concatenate([p, real])
     starts = np.concatenate([starts, np.full(real.size, 0.05 + 0j)])
     if p.size == 0:
@@ -305,6 +382,14 @@ class AsyncStability(Result):
     validity : tuple of str
         Why the answer may be outside the theory's validity (empty when it is inside):
         with ``tau_s > 0`` the colored-noise treatment holds for ``omega tau_s <= 0.3``.
+    grid_step : float
+        Base step (Hz) of the Nyquist scan: ``df``, capped so that the delay factor turns
+        by at most pi/8 per step; every step is then checked at 4x finer resolution.
+    reason : str
+        Why ``converged`` is False (empty when it is True).
+    residual : float
+        Largest ``|det|`` at the located roots (0 when the count is zero and no root
+        was needed).
     """
 
     rates: np.ndarray
@@ -317,6 +402,8 @@ class AsyncStability(Result):
     nyquist_values: np.ndarray = field(default_factory=lambda: np.empty(0))
     tail_ok: bool = True
     validity: tuple = ()
+    grid_step: float = math.nan
+    reason: str = ""
 
     def _repr_rows(self):
         rows = [
@@ -328,6 +415,8 @@ class AsyncStability(Result):
             ("frequency", f"{self.frequency:.4g} Hz"),
             ("tail_ok", str(self.tail_ok)),
         ]
+        if self.reason:
+            rows.append(("not converged", self.reason))
         return rows + [("  !", v) for v in self.validity]
 
 
@@ -385,7 +474,10 @@ def asynchronous_stability(
     rates : array_like (P,), optional
         Stationary rates (Hz); default the primary solution of :func:`stationary_rates`.
     f_max, df : float
-        Frequency range and initial resolution (Hz) of the Nyquist scan.
+        Frequency range and base resolution (Hz) of the Nyquist scan.  The step used is
+        at most ``1000 / (16 D_max)`` Hz (the delay factor turns by pi/8 per step), and
+        every step is checked at 4x finer resolution and subdivided until each sub-step
+        turns the phase by at most pi/4, so a coarse ``df`` cannot hide a winding.
     method : {"threshold", "pcfd"}
         Susceptibilities by vectorised threshold integration of the Fokker-Planck
         equation (Richardson 2007, relative accuracy ~1e-5, ~1 s per state, vectorised over many states) or by
@@ -409,20 +501,42 @@ def asynchronous_stability(
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     if rates is None:
         rates = stationary_rates(net).rates
-    rates = np.asarray(rates, dtype=float)
+    rates = check_array("rates (Hz)", rates, finite=False).reshape(np.shape(rates))
     if rates.shape != (net.P,) or np.any(~np.isfinite(rates)) or np.any(rates <= 0):
         raise ValueError(f"rates must be {net.P} finite positive values (Hz), got {rates!r}")
     ch = _net_char(net, rates, method, dps)
     if np.any(ch.sigma <= 0):
         raise ValueError("the input has sigma = 0: no diffusion-approximation response exists")
     options = dict(f_max=f_max, df=df, method=method, dps=dps)
-    f, vals, n_unstable, tail_ok = _winding(ch, 1, f_max, df)
-    _, rts = _roots(ch, f, vals)
+    scan = _winding(ch, 1, f_max, df)
+    _, rts = _roots(ch, scan)
     roots = sorted((complex(r) for r in rts), key=lambda z: -z.real)
-    n_unstable, tail_ok = int(n_unstable[0]), bool(tail_ok[0])
+    n_unstable, tail_ok = int(scan.n_unstable[0]), bool(scan.tail_ok[0])
     n_found_unstable = sum(2 if r.imag > 1e-9 else 1 for r in roots if r.real > 0)
-    ok = tail_ok and n_found_unstable == n_unstable
-    lead = roots[0] if roots else complex("nan")
+    reasons = []
+    if not scan.resolved[0]:
+        reasons.append(
+            "the Nyquist phase could not be resolved (a root on or next to the imaginary "
+            "axis, or non-finite values): the count of unstable roots is uncertain"
+        )
+    if not tail_ok:
+        reasons.append(
+            f"|M(i omega)| >= 0.9 beyond f_max = {f_max:g} Hz: roots above f_max may be "
+            "missed; raise f_max"
+        )
+    if n_found_unstable != n_unstable:
+        reasons.append(
+            f"the argument principle counts {n_unstable} unstable roots but "
+            f"{n_found_unstable} were located"
+        )
+    ok = not reasons
+    lead = roots[0] if roots else complex(math.nan, math.nan)
+    residuals = (
+        np.abs(ch(np.array(roots, complex), np.zeros(len(roots), int))) if roots else np.zeros(0)
+    )
+    # largest |det| over the located roots; with no root to locate (count 0, none found)
+    # there is nothing left unsolved: 0.  A count with no located root is not converged.
+    residual = float(residuals.max()) if roots else (0.0 if n_unstable == 0 else math.inf)
     validity = []
     wt = abs(lead.imag) * net.tau_s
     if net.tau_s > 0 and not wt <= _COLORED_WT:
@@ -439,16 +553,18 @@ def asynchronous_stability(
         converged=ok,
         status=Status.CONVERGED if ok else Status.TOLERANCE,
         n_iter=ch.n_eval,
-        residual=float(abs(ch(np.array([lead]), np.zeros(1, int))[0])) if roots else float("inf"),
+        residual=residual,
         rates=rates,
         stable=n_unstable == 0,
         n_unstable=n_unstable,
         eigenvalue=lead * 1000.0,
         frequency=float(lead.imag * 1000.0 / (2 * math.pi)),
         roots=tuple(r * 1000.0 for r in roots),
-        nyquist_frequencies=f,
-        nyquist_values=1.0 - vals[0],
+        nyquist_frequencies=scan.sample_f,
+        nyquist_values=1.0 - scan.sample_v,
         tail_ok=tail_ok,
         validity=tuple(validity),
+        grid_step=scan.step,
+        reason="; ".join(reasons),
     )
     return finish(result, raise_on_failure)

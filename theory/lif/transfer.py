@@ -29,13 +29,21 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from rnmf._checks import check_finite, check_int, check_positive
+from rnmf._checks import check_array, check_finite, check_int, check_positive
 
 from ._linear import susceptibilities
 from .neuron import _siegert_and_derivatives, _validate_neuron
 
 #: Ways to compute the susceptibilities: threshold integration or parabolic cylinder functions.
 _METHODS = ("threshold", "pcfd")
+
+
+#: sigma / (V_th - V_reset) range in which the responses can be evaluated
+_SIGMA_RANGE = (1e-8, 1e8)
+#: largest |lambda| tau_m (dimensionless): 2 pi x 1 MHz x 20 ms is 1.26e5 (pcfd: ~3 s)
+_MAX_OMEGA_TAU = 1.3e5
+#: largest mpmath precision (decimal digits)
+_MAX_DPS = 1000
 
 
 def _response_scalar(lam, mu, sigma, nu_hz, tau_m, V_th, V_reset, t_ref):
@@ -117,26 +125,59 @@ def transfer_function(
     tau_m, V_th, V_reset, t_ref, _ = _validate_neuron(tau_m, V_th, V_reset, t_ref, 0.0)
     mu = check_finite("mu (mV)", mu)
     sigma = check_positive("sigma (mV)", sigma)
+    gap = V_th - V_reset
+    if not _SIGMA_RANGE[0] * gap <= sigma <= _SIGMA_RANGE[1] * gap:
+        raise ValueError(
+            f"sigma (mV) = {sigma:g} is outside [{_SIGMA_RANGE[0]:g}, {_SIGMA_RANGE[1]:g}] x "
+            f"(V_th - V_reset) = [{_SIGMA_RANGE[0] * gap:g}, {_SIGMA_RANGE[1] * gap:g}] mV, "
+            "where the response can be evaluated"
+        )
     dps = check_int("dps", dps, minimum=15)
-    f = np.asarray(frequency)
-    if not np.all(np.isfinite(f)):
-        raise ValueError("frequency must be finite")
-    if not laplace and (np.iscomplexobj(f) or np.any(f < 0)):
+    if dps > _MAX_DPS:
+        raise ValueError(f"dps must be <= {_MAX_DPS} (mpmath digits), got {dps}")
+    try:
+        is_complex = np.iscomplexobj(frequency)
+    except Exception:  # noqa: BLE001 - converted (and refused) below
+        is_complex = False
+    if is_complex and not laplace:
+        raise ValueError(
+            "frequency (Hz) must be real and >= 0; pass laplace=True for complex lambda"
+        )
+    f = check_array(
+        "frequency (Hz)" if not laplace else "frequency (lambda, 1/s)",
+        frequency,
+        dtype=complex if laplace else float,
+    )
+    if not laplace and np.any(f < 0):
         raise ValueError(
             "frequency (Hz) must be real and >= 0; pass laplace=True for complex lambda"
         )
     lam = (f / 1000.0) if laplace else (2j * math.pi * f / 1000.0)  # 1/ms
     lam = np.asarray(lam, dtype=complex)
+    if lam.size and np.max(np.abs(lam)) * tau_m > _MAX_OMEGA_TAU:
+        raise ValueError(
+            f"frequency too high for tau_m = {tau_m:g} ms: |lambda| tau_m = "
+            f"{np.max(np.abs(lam)) * tau_m:.3g} exceeds {_MAX_OMEGA_TAU:g} (f = 1 MHz at "
+            "tau_m = 20 ms); the response is in its asymptotic regime long before"
+        )
     nu, dmu, dsig = _siegert_and_derivatives(
         np.asarray(mu), np.asarray(sigma), tau_m, V_th, V_reset, t_ref, 0.0
     )
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     if method == "threshold":
-        gm, gs = susceptibilities(lam, mu, sigma, float(nu) / 1000.0, tau_m, V_th, V_reset, t_ref)
+        with np.errstate(all="ignore"):
+            gm, gs = susceptibilities(
+                lam, mu, sigma, float(nu) / 1000.0, tau_m, V_th, V_reset, t_ref
+            )
         zero = lam == 0
         gm = np.where(zero, float(dmu), 1000.0 * gm)
         gs = np.where(zero, float(dsig) / (2.0 * sigma), 1000.0 * gs)
+        if not (np.all(np.isfinite(gm)) and np.all(np.isfinite(gs))):
+            raise ValueError(
+                f"the threshold integration overflowed at mu = {mu:g}, sigma = {sigma:g} mV; "
+                "use method='pcfd' or a larger sigma"
+            )
         return gm, gs
     gm = np.empty(lam.shape, dtype=complex)
     gs = np.empty(lam.shape, dtype=complex)

@@ -73,11 +73,18 @@ def rotational_limit_cycle(net: LowRankNetwork) -> LimitCycle:
     Raises
     ------
     ValueError
-        If the network is not of this form (rank two, one population, g = 0, zero means,
+        If the network is not of this form (Gaussian loadings, not explicit vectors; rank
+        two, one population, g = 0, zero means,
         isotropic m, rotational overlap, no inputs, odd phi with decreasing <phi'>).
     """
     net = _check_lr(net)
     _require_g0(net, "rotational_limit_cycle")
+    if net.explicit:
+        raise ValueError(
+            "rotational_limit_cycle needs Gaussian loadings (the polar reduction averages over "
+            "an isotropic Gaussian m); for explicit vectors integrate latent_dynamics, which "
+            "averages over the given units"
+        )
     if net.R != 2 or net.P != 1 or net.K != 0:
         raise ValueError("rotational_limit_cycle needs rank R = 2, one population and no inputs")
     tr = net.phi

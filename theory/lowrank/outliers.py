@@ -57,7 +57,11 @@ def connectivity_outliers(
     bulk_radius : float
         g.
     """
+    from rnmf._checks import check_int, check_positive
+
     net = _check_lr(net)
+    tol = check_positive("tol", tol)
+    max_terms = check_int("max_terms", max_terms, minimum=1)
     if net.explicit:
         O = np.asarray(net.n).T @ np.asarray(net.m) / net.N
     else:

@@ -290,7 +290,9 @@ def critical_g_bistable_chaos(
         return s[cand][sel] * _avg(tr, 0.0, D, ("dphi",), None)["dphi"] - 1.0
 
     j = np.arange(cand.size)
-    lo = np.full(cand.size, (1.0 + 1e-9) / slope0)
+    # start just above the onset of chaos, where the DMFT still resolves Delta0 in double
+    # precision (closer than g - 1 ~ 1e-6 solve_grid reports "unresolved")
+    lo = np.full(cand.size, (1.0 + 1e-6) / slope0)
     hi = np.full(cand.size, float(g_max))
     flo, fhi = f(lo, j), f(hi, j)
     ok = (flo > 0) & (fhi < 0)

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
 from rnmf.models import LowRankNetwork
 
@@ -133,10 +133,14 @@ def linear_stability(
     outliers : ndarray of complex
         Those outside the bulk, sorted by decreasing real part.
     """
+    from rnmf._checks import check_array, check_nonnegative
+
     net = _check_lr(net)
     L = _Load(net)
-    kappa = np.asarray(kappa, float).reshape(L.R)
-    d_eta = float(Delta_eta)
+    kappa = np.atleast_1d(check_array("kappa", kappa))
+    if kappa.shape != (L.R,):
+        raise ValueError(f"kappa must hold R = {L.R} values, got shape {kappa.shape}")
+    d_eta = check_nonnegative("Delta_eta", Delta_eta)
     mu, S, _ = L.stats(kappa[None])
     mu, S = mu[0], S[0]
     R = L.R
@@ -144,7 +148,7 @@ def linear_stability(
     phi2 = 0.0
     dphi2 = 0.0
     v = L.v(kappa[None])[0]
-    C_all = net.cov_array()
+    C_all = L.C
     for p in range(L.P):
         Dp = S[p] + d_eta
         e = _moments(
@@ -196,19 +200,144 @@ def linear_stability(
 # ----------------------------------------------------------------------------------------
 # static solutions
 # ----------------------------------------------------------------------------------------
+_SUP_PHI = {"tanh": 1.0, "erf": 1.0}  # sup |phi| of the bounded built-in kinds
+# linear growth |phi(x)| <= a + b |x| of the unbounded built-in kinds: (a, b)
+_GROWTH = {"linear": lambda th: (0.0, 1.0), "relu": lambda th: (max(-th, 0.0), 1.0)}
+_MARGIN = 1.02  # scan to 2 % beyond the bound: F(+-B) - (+-B) has a definite sign there
+
+
+def _abs_mean(mu: np.ndarray, var: np.ndarray) -> np.ndarray:
+    r""":math:`E|y|` for :math:`y \sim N(\mu, s^2)`: :math:`s\sqrt{2/\pi}e^{-\mu^2/2s^2}
+    + \mu\,\mathrm{erf}(\mu/\sqrt2 s)` (the folded normal mean; Leone, Nelson & Nottingham
+    1961, Technometrics 3:543, eq. 2)."""
+    s = np.sqrt(np.maximum(var, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(s > 0, mu / (math.sqrt(2.0) * s), 0.0)
+        fold = s * math.sqrt(2.0 / math.pi) * np.exp(-(r**2)) + mu * special.erf(r)
+    return np.where(s > 0, fold, np.abs(mu))
+
+
+def kappa_search_range(L: _Load) -> tuple[float, bool, str]:
+    r"""Radius B of the box :math:`|\kappa_r| \le B` searched for states, and whether it
+    provably contains every state.
+
+    Bounded phi (tanh, erf; :math:`\sup|\phi| = 1`): at any stationary state, static or
+    chaotic, :math:`\kappa_r = \langle n_r\phi(x)\rangle` (average over units, and time)
+    so :math:`|\kappa_r| \le \langle|n_r|\rangle\sup|\phi|` (M&O 2018 STAR Methods,
+    definition of kappa), with :math:`\langle|n_r|\rangle` the folded-normal mean summed
+    over the populations, or the mean of :math:`|n_{ir}|` over explicit vectors.  The
+    search runs to :math:`B = 1.02\max_r\langle|n_r|\rangle`, where
+    :math:`F(\pm B) \mp B` has the sign that brackets every root inside.
+
+    Linear-growth phi (relu, linear: :math:`|\phi(x)| \le a + b|x|`): with L2 norms over
+    units (and time), :math:`x = \sum_r m_r\kappa_r + \sum_k I_ku_k + \xi` and
+    :math:`\|\xi\| \le g\|\phi\|` (the bulk field has variance :math:`g^2\langle\phi^2\rangle`,
+    and low-pass filtering does not increase it), :math:`|\kappa|_2 \le \nu\|\phi\|` with
+    :math:`\nu^2 = \sum_r\langle n_r^2\rangle`, hence
+    :math:`\|\phi\|(1 - c) \le a + b\|I\cdot u\|`, :math:`c = b(\lambda_m\nu + g)`,
+    :math:`\lambda_m^2` the largest eigenvalue of :math:`\langle mm^T\rangle`.  For c < 1
+    this bounds kappa; otherwise (and for custom phi) no bound is known: the search uses
+    a heuristic range and says so.
+
+    Returns
+    -------
+    B : float
+    proven : bool
+    reason : str
+        How B was obtained (for reports and warnings).
+    """
+    R, w = L.R, L.w
+    Mn = L.Mn
+    var_n = np.diagonal(L.C[:, R : 2 * R, R : 2 * R], axis1=1, axis2=2)  # (P, R)
+    kind = L.tr.kind
+    if kind in _SUP_PHI:
+        abs_n = w @ _abs_mean(Mn, var_n)  # (R,)
+        B = float(np.max(abs_n)) * _SUP_PHI[kind]
+        return _MARGIN * B + 1e-12, True, f"|kappa_r| <= <|n_r|> sup|phi| = {B:.6g}"
+    n2 = w @ (Mn**2 + var_n)
+    nu = math.sqrt(float(np.sum(n2)))
+    mm = np.einsum("p,pr,ps->rs", w, L.Mm, L.Mm) + np.einsum("p,prs->rs", w, L.C[:, :R, :R])
+    lam_m = math.sqrt(max(float(np.linalg.eigvalsh(mm)[-1]), 0.0))
+    u_max = float(np.max(np.abs(L.u))) if L.K else 0.0
+    if kind in _GROWTH:
+        a, b = _GROWTH[kind](float(L.tr.theta))
+        c = b * (lam_m * nu + math.sqrt(L.g2))
+        if c < 1.0:
+            Ii = L.M[:, 2 * R :]
+            II = np.einsum("p,pk,pl->kl", w, Ii, Ii) + np.einsum(
+                "p,pkl->kl", w, L.C[:, 2 * R :, 2 * R :]
+            )
+            Iu = math.sqrt(max(float(L.u @ II @ L.u), 0.0)) if L.K else 0.0
+            phi_norm = (a + b * Iu) / (1.0 - c)
+            B = float(np.max(np.sqrt(n2))) * phi_norm
+            return (
+                _MARGIN * B + 1e-12,
+                True,
+                f"linear growth bound |kappa_r| <= sqrt(<n_r^2>) ||phi|| = {B:.6g} (c = {c:.3g} < 1)",
+            )
+        why = (
+            f"phi = {L.tr.name} is unbounded and the structure is too strong for the "
+            f"linear-growth bound (b (lambda_m nu + g) = {c:.3g} >= 1)"
+        )
+    else:
+        why = f"no bound on |phi| is known for phi = {L.tr.name}"
+    B = 10.0 * (1.0 + nu) * (1.0 + u_max)
+    return 1.02 * B + 1e-9, False, f"{why}; searched the heuristic range |kappa_r| <= {B:.6g}"
+
+
 def _kappa_bound(L: _Load) -> float:
-    """|kappa_r| <= sqrt(<n_r^2>) sqrt(<phi^2>) (Cauchy-Schwarz) with |phi| <= 1."""
-    n2 = 0.0
-    for p in range(L.P):
-        n2 = max(n2, float(np.max(L.Mn[p] ** 2 + np.diag(L.net.cov_array()[p])[L.R : 2 * L.R])))
-    B = math.sqrt(n2)
-    if not _bounded(L.tr):
-        u_max = float(np.max(np.abs(L.u))) if L.K else 0.0
-        B = 10.0 * (1.0 + B) * (1.0 + u_max)
-    return 1.02 * B + 1e-9
+    """Radius of the kappa search box (:func:`kappa_search_range`)."""
+    return kappa_search_range(L)[0]
+
+
+def _static_residual(L: _Load, y: np.ndarray) -> np.ndarray:
+    """Residual of the static equations in (kappa_1..kappa_R, Delta_eta)."""
+    R = L.R
+    k, d = y[:R], max(y[R], 0.0)
+    F, _, mu, D0, e = _kappa_map(L, k[None], np.array([d]))
+    h = L.g2 * float(e["phi2"][0] @ L.w) - d
+    return np.concatenate([F[0] - k, [h]])
+
+
+def _polish(
+    L: _Load, sols: list[tuple[np.ndarray, float]], tol: float
+) -> list[tuple[np.ndarray, float]]:
+    """Newton on (kappa, Delta_eta) with the exact measure ``L`` from the roots ``sols`` of
+    a coarse measure (:meth:`_Load.coarse`); a root that does not converge nearby is dropped."""
+    B = _kappa_bound(L)
+    out: list[tuple[np.ndarray, float]] = []
+    for k0, d0 in sols:
+        y0 = np.concatenate([k0, [d0]])
+        r = optimize.root(lambda y: _static_residual(L, y), y0, method="hybr", tol=1e-13)
+        y = r.x
+        if not np.all(np.isfinite(y)) or y[L.R] < -1e-12:
+            continue
+        if np.max(np.abs(_static_residual(L, y))) > 1e3 * tol * (1 + np.max(np.abs(y))):
+            continue
+        if np.max(np.abs(y - y0)) > 0.1 * (1.0 + np.max(np.abs(y0))):
+            continue
+        k = np.where(np.abs(y[: L.R]) < 1e-12 * B, 0.0, y[: L.R])
+        d = max(float(y[L.R]), 0.0)
+        if any(
+            np.max(np.abs(k - s)) <= 1e-9 * (1 + np.max(np.abs(s)))
+            and abs(d - ds) <= 1e-9 * (1 + ds)
+            for s, ds in out
+        ):
+            continue
+        out.append((k, d))
+    return out
+
+
+def _scan_load(L: _Load) -> _Load:
+    """The measure to scan on: exact, or coarse for many explicit units with g > 0 (each
+    evaluation then solves Delta_eta over all units; the roots are polished exactly)."""
+    return L.coarse() if L.g2 > 0 else L
 
 
 def _static_rank_one(L: _Load, tol: float, n_scan: int) -> list[tuple[np.ndarray, float]]:
+    Ls = _scan_load(L)
+    if Ls is not L:
+        return _polish(L, _static_rank_one(Ls, tol, n_scan), tol)
     B = _kappa_bound(L)
     half = np.geomspace(1e-7 * B, B, n_scan // 2)
     grid = np.concatenate([-half[::-1], half])
@@ -246,6 +375,9 @@ def _static_rank_one(L: _Load, tol: float, n_scan: int) -> list[tuple[np.ndarray
 
 
 def _static_rank_r(L: _Load, tol: float, n_starts: int) -> list[tuple[np.ndarray, float]]:
+    Ls = _scan_load(L)
+    if Ls is not L:
+        return _polish(L, _static_rank_r(Ls, tol, n_starts), tol)
     R = L.R
     B = _kappa_bound(L)
     rng = np.random.default_rng(12345)
@@ -260,10 +392,7 @@ def _static_rank_r(L: _Load, tol: float, n_starts: int) -> list[tuple[np.ndarray
             starts.append(B * rng.uniform(0.05, 0.8) * d / np.linalg.norm(d))
 
     def res(y: np.ndarray) -> np.ndarray:
-        k, d = y[:R], max(y[R], 0.0)
-        F, _, mu, D0, e = _kappa_map(L, k[None], np.array([d]))
-        h = L.g2 * float(e["phi2"][0] @ L.w) - d
-        return np.concatenate([F[0] - k, [h]])
+        return _static_residual(L, y)
 
     sols: list[tuple[np.ndarray, float]] = []
     for k0 in starts:

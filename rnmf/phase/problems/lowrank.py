@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "PROBLEM",
     "RankOneParams",
+    "lowrank_sim_cost",
     "lowrank_simulation",
     "lowrank_theory",
 ]
@@ -106,6 +107,7 @@ def lowrank_simulation(p: RankOneParams, rng: np.random.Generator) -> dict[str, 
         kappa0=[1.0],
         record_every=10,
         record_units=200,
+        progress=False,  # the sweep draws its own bar
     )
     k = np.asarray(traj.kappa, dtype=float).reshape(len(traj.t), -1)[:, 0]
     var_time = float(np.mean(np.var(np.asarray(traj.x), axis=0)))
@@ -131,6 +133,16 @@ _lowrank_g_chaos.vectorized = True  # type: ignore[attr-defined]
 _lowrank_g_bb.vectorized = True  # type: ignore[attr-defined]
 
 
+def lowrank_sim_cost(p: RankOneParams) -> float:
+    """Rough seconds of one :func:`lowrank_simulation` run (200 / 0.05 = 4000 steps).
+
+    Dominated by the product with the N x N random couplings at each step; the cost
+    per entry was measured on this project's (loaded) 2-core test machine: 16 s at
+    N = 800, 63 s at N = 1600.  An order of magnitude, not a promise.
+    """
+    return 4000 * (1e-5 + 6e-9 * p.N**2)
+
+
 #: Keyword arguments of :class:`rnmf.phase.problems.Problem` (the registry entry).
 PROBLEM: dict[str, Any] = dict(
     name="lowrank",
@@ -142,4 +154,18 @@ PROBLEM: dict[str, Any] = dict(
         "g_BB: kappa -> 0 in chaos": ("g", _lowrank_g_bb),
     },
     description="rank-one network (Mastrogiuseppe & Ostojic 2018)",
+    sweepable=("g", "strength", "M_m", "S_m"),
+    outputs={
+        "regime": "homogeneous, heterogeneous (static, kappa != 0) or chaotic",
+        "kappa": "overlap of the activity with m (heterogeneous state)",
+        "Delta0": "variance of the activity (heterogeneous state)",
+    },
+    sim_outputs={
+        "regime": "classified from the kappa trace and the temporal variance",
+        "kappa": "time-averaged overlap, started on +m",
+        "Delta0": "population variance of x",
+    },
+    sim_cost=lowrank_sim_cost,
+    example="rnmf phase lowrank --vary g=0.2:4:41 --vary strength=0:4:41 --store lowrank-store "
+    "--out lowrank.png",
 )
