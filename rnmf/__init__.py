@@ -9,7 +9,7 @@ The hub package holds what theory and simulation share: models
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .models import LIFNetwork, LowRankNetwork, RateNetwork
+from .models import IntensityNetwork, LIFNetwork, LowRankNetwork, RateNetwork
 from .results import ConvergenceError, Result, Status
 from .transfer import Transfer
 
@@ -20,6 +20,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "ConvergenceError",
+    "IntensityNetwork",
     "LIFNetwork",
     "LowRankNetwork",
     "RateNetwork",

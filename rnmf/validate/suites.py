@@ -32,6 +32,10 @@ _REGISTRY: dict[str, tuple[str, str]] = {
     "rate": ("rnmf.validate.rate", "run_rate"),
     "lif": ("rnmf.validate.lif", "run_lif"),
     "lowrank": ("rnmf.validate.lowrank", "run_lowrank"),
+    "stability": ("rnmf.validate.stability", "run_stability"),
+    "precision": ("rnmf.validate.precision", "run_precision"),
+    "rmf": ("rnmf.validate.rmf", "run_rmf"),
+    "populations": ("rnmf.validate.populations", "run_populations"),
 }
 
 #: Suite name -> (module, function), read-only view (add with :func:`register_suite`).  The

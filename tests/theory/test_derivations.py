@@ -12,7 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("script", ["scs_dmft.py"])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "scs_dmft.py",
+        "rmf_renewal.py",
+        "wilson_cowan.py",
+        "isn.py",
+        "scs_quiet_state.py",
+        "rajan_abbott.py",
+        "multipop_dmft.py",
+    ],
+)
 def test_derivation_script(script):
     """derivations/scs_dmft.py: SCS 1988 energy equation with the noise kink (Schuecker et al.
     2018), the Lyapunov operator (SCS 1988 eq. 9-10), the discrete-map chi (MSS 1992)."""
