@@ -95,6 +95,9 @@ def _build_catalogue():
         "Swamping": lambda: precision.swamping(1e-3, 1.0, "float16"),
         "IntegerLeak": lambda: precision.integer_leak(100, 256),
         "MismatchRates": lambda: precision.mismatch_rates(15.0, 5.0, 0.05, n_quad=8),
+        "TwoTimeResult": lambda: importlib.import_module("rnmf.theory.dmft.two_time").transient(
+            RatePopulationNetwork(N=1, g=[[1.5]]), 1.0, h=0.1, Delta_init=2.0
+        ),
         "DrivenDMFTResult": lambda: periodic_state(
             RatePopulationNetwork(
                 N=1, g=[[1.5]], drive=Drive("sine", amplitude=4.0, frequency=0.5)
