@@ -1,18 +1,32 @@
 r"""SpiNNaker preset: LIF network in s16.15 fixed point with saturating 16-bit ring buffers.
 
-Follows the arithmetic of sPyNNaker's ``IF_curr_exp`` (Rhodes et al. 2018, Front.
-Neuroinform. 12:105; Furber et al. 2014, Proc. IEEE 102:652), read in
-SpiNNakerManchester/sPyNNaker:
+Follows the integer arithmetic of sPyNNaker's ``IF_curr_exp`` (Rhodes et al. 2018, Front.
+Neuroinform. 12:105; Furber et al. 2014, Proc. IEEE 102:652) as read in the C sources of
+SpiNNakerManchester/sPyNNaker (``neural_modelling/src/neuron/...``) and the host code; each
+rule, with its source file, is stated by a test in ``tests/sim/test_spinnaker.py``:
 
-* state and parameters in ``accum`` = s16.15 (ISO/IEC TR 18037; LSB 2^-15), every
-  multiply rounded to nearest (here ties to even) and saturated;
-* exact-integration LIF with the decay :math:`e^{-\Delta t/\tau_m}` stored as accum,
-  exponential current synapses with decay :math:`e^{-\Delta t/\tau_s}` and
-  ``init`` = :math:`(\tau_s/\Delta t)(1 - e^{-\Delta t/\tau_s})`, 1 ms steps;
-* weights as unsigned 16-bit integers per synapse type (excitatory, inhibitory),
-  ``w_int = round(w 2^(15 - shift))``, accumulated per (delay slot, type, neuron) in
-  16-bit ring buffers that SATURATE at 0xFFFF (each saturated addition counted, as
-  ``synapses.c`` does), converted back as ``slot << shift`` read as s16.15;
+* state and parameters in ``accum`` = s16.15 (ISO/IEC TR 18037; LSB 2^-15); host values are
+  encoded as ``round(Decimal(str(v)) * 2^15)`` (half to even; ``DataType.S1615``);
+* the LIF update ``alpha = I R + V_rest``, ``V = alpha - exp_TC (alpha - V)``
+  (``neuron_model_lif_impl.h``, ``lif_neuron_closed_form``) with the plain GCC ``accum``
+  multiply, which on ARM keeps bits [46:15] of the 64-bit product: floor, wrapping, no
+  rounding (``mulsa3`` in gcc's ``config/arm/arm-fixed.md``); ``multiply="nearest"``
+  selects the ``MULT_ROUND_NEAREST_ACCUM`` of earlier releases of that file (spinn_common's
+  ``round.h``; its ``__stdfix_round_s64`` in ``stdfix-full-iso.h`` adds bit 14 before the
+  shift, so ties round up, then saturates);
+* ``R = tau_m / c_m``, ``exp_TC = exp(-dt/tau_m)``, ``T_refract = ceil(t_ref / dt)``
+  computed on the chip at initialisation (``neuron_model_initialise``);
+* exponential current synapses with u0.32 factors ``decay = exp(-dt/tau_s)`` and
+  ``init = (tau_s/dt)(1 - decay)`` (``exp_synapse_utils.h``, ``decay_and_init``),
+  applied as ``(x * factor) >> 32`` (``decay.h``, ``decay_s1615``: floor);
+* per step: ring-buffer slot -> ``syn += (slot << shift) * init`` (``neuron.c``,
+  ``neuron_transfer``), then the neuron update with the new ``syn``, the threshold
+  ``V >= V_th`` (``threshold_type_static.h``), the reset, and last the decay of ``syn``
+  (``neuron_impl_standard.h``, ``neuron_impl_do_timestep_update``);
+* 16-bit unsigned weights ``rint(|w| 2^(15 - shift)) & 0xFFFF`` per synapse type
+  (``synapse_row`` data of the host), accumulated per (delay slot, type, neuron) in
+  16-bit ring buffers that SATURATE at 0xFFFF, each saturated addition counted
+  (``synapses.c``, ``process_fixed_synapses``);
 * the per-type ``shift`` chosen by the host like ``get_ring_buffer_shifts`` of
   ``abstract_population_vertex.py``: the expected upper bound
   :math:`\lambda\bar w + \sigma\sqrt{\lambda\bar w^2 + \lambda s_w^2}` of a slot
@@ -21,16 +35,16 @@ SpiNNakerManchester/sPyNNaker:
   limit), capped by the total and floored by the largest weight, then
   ``shift = ceil(log2(max))``, plus one when :math:`2^{\rm shift} \le` max.
 
-There is no bit-level oracle for SpiNNaker here (the board is not emulated by any
-installable peer); the rules are checked against the NumPy twin
-(:mod:`rnmf.sim._reference_spinnaker`), hand computations, and the saturation
-probability of :func:`rnmf.theory.precision.overflow_probability`.
+Not verified bit for bit (no board or emulator here): the last bit of the chip's
+``kdivk``, ``expk`` and ``expulr`` (here exact values rounded to nearest), and the tick
+in which a spike packet is processed (here: delivered ``delay`` steps after the spike).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -39,12 +53,12 @@ from rnmf._checks import as_rng, check_array, check_int, check_nonnegative, chec
 from rnmf.results import Result
 
 from ._kernels.spinnaker import SpiNNakerParams, run_spinnaker
-from .formats import NumberFormat, quantize
+from .formats import NumberFormat
 
-__all__ = ["ACCUM", "SpiNNakerResult", "ring_buffer_shift", "simulate_spinnaker"]
+__all__ = ["ACCUM", "SpiNNakerResult", "ring_buffer_shift", "simulate_spinnaker", "to_s1615"]
 
-ACCUM = NumberFormat.fixed(16, 15, rounding="nearest", overflow="saturate", name="s16.15")
-"""The ``accum`` type of SpiNNaker's neuron state (s16.15, round to nearest, saturating)."""
+ACCUM = NumberFormat.fixed(16, 15, rounding="floor", overflow="wrap", name="s16.15")
+"""The ``accum`` type of SpiNNaker's neuron state (s16.15; GCC multiplies floor and wrap)."""
 
 
 def ring_buffer_shift(
@@ -96,8 +110,42 @@ def ring_buffer_shift(
 
 
 def _to_int16(w: np.ndarray, shift: int) -> np.ndarray:
-    q = np.rint(w * 2.0 ** (15 - shift))
-    return np.clip(q, 0, 0xFFFF).astype(np.int64)
+    """Host weight encoding ``rint(|w| 2^(15 - shift)) & 0xFFFF`` (numpy rint: half to even)."""
+    return (np.rint(np.abs(w) * 2.0 ** (15 - shift)).astype(np.int64)) & 0xFFFF
+
+
+def to_s1615(value: float) -> int:
+    """Host encoding of an ``accum``: ``round(Decimal(str(v)) * 2^15)``, half to even."""
+    bits = int(round(Decimal(repr(float(value))) * 32768))
+    if not -(2**31) <= bits < 2**31:
+        raise ValueError(f"{value!r} does not fit s16.15 (|v| < 65536)")
+    return bits
+
+
+def _kdivk(a: int, b: int) -> int:
+    """s16.15 division a / b (bits), nearest (the chip's ``kdivk`` may differ in the last bit)."""
+    return int(round(Decimal(a) * 32768 / Decimal(b)))
+
+
+def _chip_constants(
+    tau_m: float, cm: float, tau_refrac: float, tau_syn_e: float, tau_syn_i: float, dt: float
+) -> dict[str, int]:
+    """Constants the chip derives at initialisation, as integer bits."""
+    ts = to_s1615(dt)
+    tm = to_s1615(tau_m)
+    out = {
+        "r_m": _kdivk(tm, to_s1615(cm)),
+        "exp_tc": int(round(math.exp(-_kdivk(ts, tm) / 32768.0) * 32768)),
+    }
+    r = _kdivk(to_s1615(tau_refrac), ts)
+    out["t_refract"] = (r >> 15) + (1 if r & 0x7FFF else 0)  # lif_ceil_accum
+    for x, tau in (("e", tau_syn_e), ("i", tau_syn_i)):
+        tb = to_s1615(tau)
+        decay = min(int(round(math.exp(-_kdivk(ts, tb) / 32768.0) * 2.0**32)), 2**32 - 1)
+        inv = (2**32 - 1) - decay  # 1.0ulr saturates to the largest u0.32
+        out[f"decay_{x}"] = decay
+        out[f"init_{x}"] = ((_kdivk(tb, ts) * inv) >> 15) & 0xFFFFFFFF
+    return out
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -108,7 +156,8 @@ class SpiNNakerResult(Result):
     ----------
     spikes : (n_steps, n) bool array
     V : (n_steps, n) float64 array
-        Membrane potential (mV) after each step (s16.15 values).
+        Membrane potential (mV) at the start of each step, as the chip records it
+        (s16.15 values).
     shifts : tuple of int
         Ring-buffer left shifts (excitatory, inhibitory).
     n_saturations : int
@@ -162,6 +211,7 @@ def simulate_spinnaker(
     shifts: tuple[int, int] | None = None,
     v0: Any = None,
     rng: None | int | np.random.Generator = None,
+    multiply: str = "floor",
 ) -> SpiNNakerResult:
     """Simulate an IF_curr_exp network with SpiNNaker's fixed-point arithmetic (1 ms steps).
 
@@ -188,6 +238,10 @@ def simulate_spinnaker(
         Initial potentials (default ``v_rest``).
     rng : None, int or Generator
         Randomness of the external Poisson input.
+    multiply : {"floor", "nearest"}
+        The LIF's accum products: "floor" (current sPyNNaker, plain GCC ``*``: floor,
+        wrapping) or "nearest" (the ``MULT_ROUND_NEAREST_ACCUM`` of earlier releases: ties
+        up, saturating).
     """
     We = check_array("W_exc", W_exc, dtype=np.float64)
     Wi = check_array("W_inh", W_inh, dtype=np.float64)
@@ -213,6 +267,8 @@ def simulate_spinnaker(
     check_nonnegative("tau_refrac", tau_refrac)
     if v_reset >= v_thresh:
         raise ValueError(f"v_reset ({v_reset}) must be below v_thresh ({v_thresh})")
+    if multiply not in ("floor", "nearest"):
+        raise ValueError(f"multiply must be 'floor' or 'nearest', got {multiply!r}")
     dt = 1.0
     if shifts is None:
         w_e_all = np.hstack([We, np.full((n, n_ext), ext_weight)]) if n_ext and ext_weight else We
@@ -222,23 +278,17 @@ def simulate_spinnaker(
         si = ring_buffer_shift(Wi, rate=max_rate, dt=dt, sigma=ring_buffer_sigma)
     else:
         se, si = (check_int("shifts", s, minimum=0, maximum=16) for s in shifts)
-    q = lambda x: float(quantize(np.array([x]), ACCUM)[0])  # noqa: E731
-    de, di = math.exp(-dt / tau_syn_e), math.exp(-dt / tau_syn_i)
+    c = _chip_constants(tau_m, cm, tau_refrac, tau_syn_e, tau_syn_i, dt)
     p = SpiNNakerParams(
-        v_rest=q(v_rest),
-        v_reset=q(v_reset),
-        v_thresh=q(v_thresh),
-        r_m=q(tau_m / cm),
-        exp_tc=q(math.exp(-dt / tau_m)),
-        i_offset=q(i_offset),
-        decay_e=q(de),
-        decay_i=q(di),
-        init_e=q(tau_syn_e / dt * (1 - de)),
-        init_i=q(tau_syn_i / dt * (1 - di)),
-        t_refract=int(round(tau_refrac / dt)),
+        v_rest=to_s1615(v_rest),
+        v_reset=to_s1615(v_reset),
+        v_thresh=to_s1615(v_thresh),
+        i_offset=to_s1615(i_offset),
         shift_e=int(se),
         shift_i=int(si),
         n_slots=16,
+        mul_nearest=int(multiply == "nearest"),
+        **c,
     )
     gen = as_rng(rng)
     lam = n_ext * ext_rate * dt / 1000.0
@@ -248,19 +298,22 @@ def simulate_spinnaker(
         else np.zeros((n_steps, n), np.int64)
     )
     ext_w = int(_to_int16(np.array(ext_weight), se)) if n_ext else 0
-    V = np.full(n, p.v_rest) if v0 is None else quantize(check_array("v0", v0, shape=(n,)), ACCUM)
-    Ie, Ii = np.zeros(n), np.zeros(n)
+    if v0 is None:
+        V = np.full(n, p.v_rest, dtype=np.int64)
+    else:
+        V = np.array([to_s1615(x) for x in check_array("v0", v0, shape=(n,))], dtype=np.int64)
+    Ie, Ii = np.zeros(n, np.int64), np.zeros(n, np.int64)
     refr = np.zeros(n, dtype=np.int64)
     ring = np.zeros((16, 2, n), dtype=np.int64)
     sat = np.zeros((16, 2, n), dtype=np.bool_)
     spikes = np.empty((n_steps, n), dtype=np.bool_)
-    rec_V = np.empty((n_steps, n))
+    rec_V = np.empty((n_steps, n), dtype=np.int64)
     counts = np.zeros(3, dtype=np.int64)
     WeT = np.ascontiguousarray(_to_int16(We, se).T)
     WiT = np.ascontiguousarray(_to_int16(Wi, si).T)
     run_spinnaker(
-        WeT, WiT, delay, ext, ext_w, V, Ie, Ii, refr, ring, sat, p, ACCUM.params(), n_steps,
-        spikes, rec_V, counts,
+        WeT, WiT, delay, ext, ext_w, V, Ie, Ii, refr, ring, sat, p, n_steps, spikes, rec_V,
+        counts,
     )  # fmt: skip
     n_sat_slots = int(counts[1] + sat.sum())
     return SpiNNakerResult(
@@ -276,7 +329,7 @@ def simulate_spinnaker(
         },
         n_iter=n_steps,
         spikes=spikes,
-        V=rec_V,
+        V=rec_V / 32768.0,
         shifts=(int(se), int(si)),
         n_saturations=int(counts[0]),
         n_saturated_slots=n_sat_slots,

@@ -19,7 +19,23 @@ Rows (each a :class:`~rnmf.validate.check.Check`):
   :func:`rnmf.sim.simulate_lif` with ``fmt``) against the Siegert rate (Brunel 2000,
   eq. 21) at tau_eff of the rounded propagator; the cases that
   :func:`~rnmf.theory.precision.swamping` flags (the smallest increment between reset and
-  threshold is not many half-ulps of the threshold) are shown to deviate.
+  threshold is not many half-ulps of the threshold) are shown to deviate; and with the
+  state STORED in bf16 or fp16 under stochastic rounding and float32 arithmetic (GPU
+  mixed precision), against the first-passage rate with the storage noise as an added
+  diffusion and a soft threshold (:func:`~rnmf.theory.precision.stochastic_storage_rate`).
+* **low-rank boundaries moved by quantisation**: a rank-one network (M_mM_n = 3) whose
+  full coupling matrix is stored in fixed point with stochastic rounding (step 1/4) at
+  one g on each side of the quantised static-chaos boundary
+  (:func:`~rnmf.theory.precision.quantized_lowrank_boundaries`, 0.75 against 2.18
+  unquantised): kappa and the temporal variance of the DMFT at g_eff with the
+  structure scaled by the gain c (:func:`~rnmf.theory.precision.quantized_lowrank_network`).
+* **Brunel rates with quantised weights**: Brunel's model A (g = 6, eta = 2) with its
+  recurrent PSPs on a 3- and 4-bit per-tensor symmetric grid, every rounding mode,
+  against the Siegert self-consistency at the quantised weights' moments
+  (:func:`~rnmf.theory.precision.quantized_lif_rates`): deterministic rounding changes J
+  (the rate moves by up to 65 %), stochastic rounding keeps the mean and adds input
+  variance (realised with fixed in-degrees by
+  :func:`~rnmf.theory.precision.stochastic_split_network`).
 * **integer leaky integration**: the stationary mean bias under dithering input for
   floor, toward-zero, nearest and stochastic rounding (rounded with the simulators'
   own primitive, :func:`rnmf.sim.formats.quantize`), and the dead band of the Loihi
@@ -37,6 +53,7 @@ bound for deterministic rounding.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -199,7 +216,7 @@ def _lif_rows(quick: bool, seed: int) -> list[Check]:
     from rnmf.sim import simulate_lif
     from rnmf.sim.formats import MixedPrecision
     from rnmf.theory.lif import siegert
-    from rnmf.theory.precision import effective_tau, swamping
+    from rnmf.theory.precision import effective_tau, stochastic_storage_rate, swamping
 
     # the same size in quick mode: the flagged fp16 deviation (~8%) must stand out of 3 sem
     N, T, burn = 200, 1000.0, 100.0
@@ -264,6 +281,186 @@ def _lif_rows(quick: bool, seed: int) -> list[Check]:
                     f"Siegert at tau_eff {th:.4g} Hz ({100 * dev:.0f}% off, > 5% and 3 sem)",
                 )
             )
+    # storage in a short float with stochastic rounding, float32 arithmetic (GPU mixed
+    # precision): the rounding noise of every store is an added diffusion and the
+    # threshold is softened by one spacing (rnmf.theory.precision.stochastic_storage_rate)
+    for k, name in enumerate(("bf16-sr", "fp16-sr"), start=5):
+        base = "bfloat16" if name.startswith("bf16") else "float16"
+        te = effective_tau(dt, tau, "float32", rounding="nearest", scheme="exact")
+        t_e = te.tau_eff
+        lam = C * nu * 1e-3
+        st = stochastic_storage_rate(
+            lam * J * t_e, J * math.sqrt(lam * t_e), tau_m=t_e, V_th=net.V_th,
+            V_reset=net.V_reset, t_ref=net.t_ref, dt=dt, fmt=base,
+        )  # fmt: skip
+        v = rates(name, k)
+        th = st.rate
+        rows.append(
+            Check(
+                quantity="LIF rate, SR storage (Hz)",
+                params=f"{name} storage, float32 arithmetic: Siegert {st.rate_unrounded:.4g} Hz "
+                f"without the storage noise",
+                theory=th,
+                sim=float(v.mean()),
+                sem=sem(v),
+                n_seeds=N,
+                N=N,
+                floor=rel_diff * th,
+                note="first passage with the added diffusion u(V)^2/(6 dt) of each stochastically "
+                f"rounded store and the threshold lowered by u/2 = {st.threshold_shift:g} mV; "
+                "sem over N independent neurons; floor as the rows above",
+                samples=tuple(v[:8]),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Brunel network with quantised weights
+# --------------------------------------------------------------------------------------
+
+
+def _brunel_run(net: Any, T: float, burn: float, seed: int) -> tuple[float, float]:
+    """Excitatory rate (Hz) of one run and its sem over 10 time blocks."""
+    from rnmf.sim import simulate_lif
+
+    r = simulate_lif(net, burn + T, dt=0.1, rng=seed, burn_in=burn, progress=False)
+    w = np.array([hi - lo for lo, hi in r.pop_slices], dtype=float)
+    exc = [i for i, name in enumerate(net.populations or ()) if name.startswith("E")] or [0]
+    trace = r.pop_rates[:, exc] @ (w[exc] / w[exc].sum())
+    blocks = trace[: trace.size // 10 * 10].reshape(10, -1).mean(axis=1)
+    return float(blocks.mean()), sem(blocks)
+
+
+def _brunel_rows(quick: bool, seed: int) -> list[Check]:
+    from rnmf.models import LIFNetwork
+    from rnmf.sim.quantizers import quantize_weights
+    from rnmf.theory.lif import stationary_rates
+    from rnmf.theory.precision import quantized_lif_rates, stochastic_split_network
+
+    # Brunel (2000) model A in the asynchronous irregular state, C_E = 1000, J = 0.1 mV
+    net = LIFNetwork.brunel(6.0, 2.0, N_E=2500, epsilon=0.4)
+    T, burn = 400.0, 100.0  # 10 blocks of 40 ms for the sem
+    s0 = seed_for(seed, 76)
+    th0 = float(stationary_rates(net).rates[0])
+    sim0, _ = _brunel_run(net, T, burn, s0)
+    rel_diff = abs(sim0 - th0) / th0  # diffusion-approximation error of the float64 net
+    cache: dict[tuple, tuple[float, float]] = {}
+    rows = []
+    for bits in (3, 4):
+        for mode in ("nearest", "zero", "floor", "stochastic"):
+            th = quantized_lif_rates(net, bits=bits, rounding=mode)
+            if mode == "stochastic":
+                sim_net = stochastic_split_network(th.quantized)
+                how = "split: each synapse holds k q or (k+1) q, K f rounded up per neuron"
+            else:  # the simulator's quantiser on the block weights (exact for J per block)
+                Jq = quantize_weights(np.asarray(net.J), bits=bits, rounding=mode).values
+                sim_net = replace(net, J=tuple(map(tuple, Jq.tolist())))
+                how = f"J_E -> {Jq[0, 0]:.4g} mV, J_I -> {Jq[0, 1]:.4g} mV"
+            key = (sim_net.N, sim_net.K, sim_net.J)
+            if key not in cache:
+                cache[key] = _brunel_run(sim_net, T, burn, s0)
+            v, s = cache[key]
+            nu = float(th.rates[0])
+            rows.append(
+                Check(
+                    quantity="Brunel rate, quantised J (Hz)",
+                    params=f"g=6, eta=2, {bits}-bit per-tensor, {mode}: {how}",
+                    theory=nu,
+                    sim=v,
+                    sem=s,
+                    n_seeds=1,
+                    N=int(sum(sim_net.N)),
+                    floor=rel_diff * nu,
+                    note="Siegert self-consistency (Brunel 2000 eqs. 4-5, 21) at the quantised "
+                    "weights' mean and second moment (SR: + q^2 f(1-f) per synapse); sem over "
+                    f"10 time blocks; floor = the float64 net's relative error ({100 * rel_diff:.1f}%"
+                    f" of {th0:.3g} Hz); unquantised sim {sim0:.3g} Hz",
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# low-rank network with quantised couplings
+# --------------------------------------------------------------------------------------
+
+
+def _lowrank_point(N: int, g: float, s: float, frac_bits: int, T: float, seed: int):
+    from rnmf.models import LowRankNetwork
+    from rnmf.sim import simulate_lowrank
+    from rnmf.sim.formats import MixedPrecision, NumberFormat, get_format
+
+    net = LowRankNetwork.rank_one(N, g=g, M_m=1.1, M_n=s / 1.1, S_m=1.0, S_n=1.0)
+    f64 = get_format("float64")
+    fmt = MixedPrecision(NumberFormat.fixed(3, frac_bits, rounding="stochastic"), f64, f64)
+    tr = simulate_lowrank(
+        net, T, dt=0.1, rng=seed, burn_in=50.0, kappa0=[1.5], fmt=fmt, record_every=10,
+        record_units="all", progress=False,
+    )  # fmt: skip
+    x = np.asarray(tr.x)
+    return float(np.mean(np.asarray(tr.kappa)[:, 0])), float(x.var(axis=0).mean())
+
+
+def _lowrank_rows(quick: bool, seeds: int, seed: int, jobs: int) -> list[Check]:
+    from rnmf.models import LowRankNetwork
+    from rnmf.theory import lowrank as tl
+    from rnmf.theory.precision import quantized_lowrank_boundaries, quantized_lowrank_network
+
+    N, s, frac_bits, T = 1000, 3.0, 2, 100.0
+    seeds = 2  # two networks per point keep these rows under 10 s; the floors carry N
+    q = 2.0**-frac_bits
+    bd = quantized_lowrank_boundaries(s, N=N, step=q, rounding="stochastic", g_max=4.0, n_scan=30)
+    where = (
+        f"s=M_mM_n={s:g}, SR q=2^-{frac_bits}, N={N}: g_C {bd.g_chaos_float:.3f} -> "
+        f"{bd.g_chaos:.3f}, g_BB {bd.g_bistable_float:.3f} -> {bd.g_bistable:.3f}"
+    )
+    pts = (0.6, 1.6)  # one point each side of the quantised g_C, both static without rounding
+    tasks = [(N, g, s, frac_bits, T, seed_for(seed, 77, i, k)) for i, g in enumerate(pts)
+             for k in range(seeds)]  # fmt: skip
+    vals = map_tasks(_lowrank_point, tasks, jobs)
+    rows = []
+    for i, g in enumerate(pts):
+        v = vals[i * seeds : (i + 1) * seeds]
+        net = LowRankNetwork.rank_one(N, g=g, M_m=1.1, M_n=s / 1.1, S_m=1.0, S_n=1.0)
+        eff, g_eff, c = quantized_lowrank_network(net, step=q, rounding="stochastic")
+        st, st0 = tl.solve(eff), tl.solve(net)
+        kap, kap0 = abs(float(st.kappa[0])), abs(float(st0.kappa[0]))
+        tvar = float(st.Delta0 - st.Delta_inf) if st.regime == "chaotic" else 0.0
+        head = f"g={g}: g_eff={g_eff:.3f}, c={c:.3f}, {st.regime} (unquantised: {st0.regime}"
+        kv = [abs(a) for a, _ in v]
+        tv = [b for _, b in v]
+        rows.append(
+            Check(
+                quantity="|kappa|, quantised low-rank",
+                params=f"{head}, kappa {kap0:.3f}); {where}",
+                theory=kap,
+                sim=float(np.mean(kv)),
+                sem=sem(kv),
+                n_seeds=seeds,
+                N=N,
+                floor=4.0 / math.sqrt(N),
+                note="M&O 2018 mean field at g_eff and structure c m n^T/N of the quantised J; "
+                "4/sqrt(N) finite-size floor as in the lowrank suite",
+                samples=tuple(kv),
+            )
+        )
+        rows.append(
+            Check(
+                quantity="temporal variance of x, quantised low-rank",
+                params=f"{head}: 0); {where}",
+                theory=tvar,
+                sim=float(np.mean(tv)),
+                sem=sem(tv),
+                n_seeds=seeds,
+                N=N,
+                finite_size=2.0,
+                floor=0.05,
+                note="Delta0 - Delta_inf of the DMFT at g_eff (0 in a static state); "
+                "O(1/sqrt N) spread between networks, 0.05 floor for the residual transient",
+                samples=tuple(tv),
+            )
+        )
     return rows
 
 
@@ -412,6 +609,8 @@ def run_precision(
     checks += _chaos_rows(quick, seeds, seed, jobs)
     checks += _tau_rows(quick, seed)
     checks += _lif_rows(quick, seed)
+    checks += _lowrank_rows(quick, seeds, seed, jobs)
+    checks += _brunel_rows(quick, seed)
     checks += _integer_rows(quick, seed)
     checks += _spinnaker_rows(quick, seed)
     return checks, {}

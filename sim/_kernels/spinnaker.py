@@ -1,23 +1,25 @@
 r"""numba kernel of the SpiNNaker-like LIF network (:mod:`rnmf.sim.spinnaker`).
 
-Per 1 ms time step (sPyNNaker's IF_curr_exp with the standard neuron implementation:
-Rhodes et al. 2018, Front. Neuroinform. 12:105; the arithmetic of
-``neuron_model_lif_impl.h``, ``synapse_types_exponential_impl.h`` and ``synapses.c``):
+Integer arithmetic on the raw bits of the chip's types: ``accum`` = s16.15 (value =
+bits / 2^15), the synaptic decay and init factors ``unsigned long fract`` = u0.32
+(value = bits / 2^32), ring-buffer slots 16-bit unsigned.  Per 1 ms step, in the order
+of sPyNNaker (the rules and their sources are listed in :mod:`rnmf.sim.spinnaker`):
 
-1. the ring-buffer slot of this step is read for each synapse type and neuron, converted
-   to current as ``slot << shift`` read as s16.15 (value ``slot * 2^(shift - 15)``), and
-   cleared;
-2. neuron: input :math:`I = I_e - I_i + I_{\rm off}`,
-   :math:`\alpha = R(I R_m) + V_{\rm rest}`, :math:`V \leftarrow \alpha - R(e^{-\Delta t/\tau_m}(\alpha - V))`
-   (exact integration), or a refractory step; spike when :math:`V \ge V_{\rm th}`,
-   then :math:`V \leftarrow V_{\rm reset}`;
-3. synapses: :math:`I_x \leftarrow R(I_x e^{-\Delta t/\tau_x}) + R(\mathrm{in}_x \cdot \mathrm{init}_x)`;
-0. external spikes of this step are added to its slot (saturating);
-4. each spike adds its 16-bit weight to the slot ``(t + delay) mod D`` of its targets,
+0. external spikes of this step are added to its slot (saturating at 0xFFFF);
+1. transfer: each slot value becomes the input ``slot << shift`` (s16.15 bits) and is added
+   to the synaptic state as ``syn += (input * init) >> 32`` (floor); the slot is cleared;
+2. neuron (not refractory): ``I = syn_e - syn_i + I_offset`` (wrapping 32-bit adds),
+   ``alpha = mul(I, R) + V_rest``, ``V = alpha - mul(exp_TC, alpha - V)`` with
+   ``mul(a, b) = (a * b) >> 15`` (floor, the ARM GCC accum multiply, wrapping) or, with
+   ``mul_nearest``, ``(a * b + 2^14) >> 15`` saturated (sPyNNaker's
+   ``MULT_ROUND_NEAREST_ACCUM``); a refractory neuron only counts its timer down;
+3. threshold ``V >= V_th``: spike, ``V = V_reset``, timer = ``T_refract``;
+4. shaping: ``syn = (syn * decay) >> 32`` (floor);
+5. each spike adds its 16-bit weight to slot ``(t + delay) mod 16`` of its targets,
    saturating at 0xFFFF and counting every saturated addition.
 
-``R`` rounds each product to s16.15 (round to nearest, ties to even; saturating),
-through :func:`rnmf.sim._kernels.formats.round_scalar`.  Trusts its inputs.
+The recorded V of a step is the potential at its start (as the chip records it).
+Trusts its inputs.
 """
 
 from __future__ import annotations
@@ -26,55 +28,81 @@ from typing import NamedTuple
 
 from numba import njit
 
-from .formats import round_scalar
-
 __all__ = ["SpiNNakerParams", "run_spinnaker"]
 
 
 class SpiNNakerParams(NamedTuple):
-    """Neuron constants, already in s16.15 values (floats), and integer settings."""
+    """Neuron constants as raw integer bits (s16.15 unless noted) and integer settings."""
 
-    v_rest: float
-    v_reset: float
-    v_thresh: float
-    r_m: float
-    exp_tc: float
-    i_offset: float
-    decay_e: float
-    decay_i: float
-    init_e: float
-    init_i: float
+    v_rest: int
+    v_reset: int
+    v_thresh: int
+    r_m: int
+    exp_tc: int
+    i_offset: int
+    decay_e: int  # u0.32
+    decay_i: int  # u0.32
+    init_e: int  # u0.32
+    init_i: int  # u0.32
     t_refract: int
     shift_e: int
     shift_i: int
     n_slots: int
+    mul_nearest: int = 0  # 1: MULT_ROUND_NEAREST_ACCUM (half up, saturating) instead of floor
 
 
 @njit(cache=True)
-def _q(x, f):
-    v, o = round_scalar(x, f, 0.0)
-    return v
+def wrap32(x):
+    """Two's complement 32-bit wrap of an int64 (non-saturating accum arithmetic)."""
+    x = x & 0xFFFFFFFF
+    if x >= 0x80000000:
+        x -= 0x100000000
+    return x
+
+
+@njit(cache=True)
+def mul_accum(a, b, nearest=0):
+    """s16.15 x s16.15 -> s16.15.
+
+    ``nearest = 0``: the GCC ARM accum multiply, bits [46:15] of the 64-bit product (floor,
+    wrapping).  ``nearest = 1``: ``MULT_ROUND_NEAREST_ACCUM`` of sPyNNaker's ``round.h``,
+    i.e. ``__stdfix_round_s64`` (add bit 14, then shift: ties round up, toward +inf) and
+    ``__stdfix_sat_k`` (saturate to 32 bits).
+    """
+    if nearest:
+        r = (a * b + (1 << 14)) >> 15
+        if r > 0x7FFFFFFF:
+            return 0x7FFFFFFF
+        if r < -0x80000000:
+            return -0x80000000
+        return r
+    return wrap32((a * b) >> 15)
+
+
+@njit(cache=True)
+def decay_s1615(x, d):
+    """s16.15 x u0.32 -> s16.15: ``(x * d) >> 32`` (floor)."""
+    return wrap32((x * d) >> 32)
 
 
 @njit(cache=True)
 def run_spinnaker(
-    WeT, WiT, delay, ext_counts, ext_w, V, Ie, Ii, refr, ring, sat_flag, p, f, n_steps,
+    WeT, WiT, delay, ext_counts, ext_w, V, Ie, Ii, refr, ring, sat_flag, p, n_steps,
     rec_spikes, rec_V, counts,
 ):  # fmt: skip
-    """Advance ``n_steps`` steps in place.
+    """Advance ``n_steps`` steps in place (all state as integer bits).
 
     WeT, WiT : (n, n) int64 transposed 16-bit weights (``WeT[j, i]`` from j to i).
     delay : int, synaptic delay in steps (>= 1, < n_slots).
-    ext_counts : (n_steps, n) int64 external excitatory spikes arriving at each step
-    (added to that step's slot before it is read).
+    ext_counts : (n_steps, n) int64 external excitatory spikes arriving at each step.
     ext_w : int, their 16-bit weight.
+    V, Ie, Ii : (n,) int64 s16.15 bits; refr : (n,) int64 timers.
     ring : (n_slots, 2, n) int64; sat_flag same shape, bool.
+    rec_V : (n_steps, n) int64 bits of V at the start of each step.
     counts : int64 [saturated additions, saturated slots, spikes].
     """
     n = V.shape[0]
     D = p.n_slots
-    se = 2.0 ** (p.shift_e - 15)
-    si = 2.0 ** (p.shift_i - 15)
     for t in range(n_steps):
         slot = t % D
         for i in range(n):
@@ -85,29 +113,34 @@ def run_spinnaker(
                     counts[0] += 1
                     sat_flag[slot, 0, i] = True
                 ring[slot, 0, i] = acc
-            in_e = ring[slot, 0, i] * se
-            in_i = ring[slot, 1, i] * si
+            # 1. transfer the slot into the synaptic state
+            if ring[slot, 0, i] > 0:
+                Ie[i] = wrap32(Ie[i] + decay_s1615(wrap32(ring[slot, 0, i] << p.shift_e), p.init_e))
+            if ring[slot, 1, i] > 0:
+                Ii[i] = wrap32(Ii[i] + decay_s1615(wrap32(ring[slot, 1, i] << p.shift_i), p.init_i))
             for ty in range(2):
                 if sat_flag[slot, ty, i]:
                     counts[1] += 1
                     sat_flag[slot, ty, i] = False
                 ring[slot, ty, i] = 0
-            spike = False
-            if refr[i] > 0:
-                refr[i] -= 1
-            else:
-                inp = _q(Ie[i] - Ii[i] + p.i_offset, f)
-                alpha = _q(_q(inp * p.r_m, f) + p.v_rest, f)
-                V[i] = _q(alpha - _q(p.exp_tc * _q(alpha - V[i], f), f), f)
-                if V[i] >= p.v_thresh:
-                    spike = True
-                    V[i] = p.v_reset
-                    refr[i] = p.t_refract
-            Ie[i] = _q(_q(Ie[i] * p.decay_e, f) + _q(in_e * p.init_e, f), f)
-            Ii[i] = _q(_q(Ii[i] * p.decay_i, f) + _q(in_i * p.init_i, f), f)
-            rec_spikes[t, i] = spike
             rec_V[t, i] = V[i]
-        # deliver the spikes of this step to slot t + delay
+            # 2.-3. neuron
+            spike = False
+            if refr[i] <= 0:
+                inp = wrap32(wrap32(Ie[i] - Ii[i]) + p.i_offset)
+                alpha = wrap32(mul_accum(inp, p.r_m, p.mul_nearest) + p.v_rest)
+                V[i] = wrap32(alpha - mul_accum(p.exp_tc, wrap32(alpha - V[i]), p.mul_nearest))
+            else:
+                refr[i] -= 1
+            if V[i] >= p.v_thresh:
+                spike = True
+                V[i] = p.v_reset
+                refr[i] = p.t_refract
+            # 4. shaping
+            Ie[i] = decay_s1615(Ie[i], p.decay_e)
+            Ii[i] = decay_s1615(Ii[i], p.decay_i)
+            rec_spikes[t, i] = spike
+        # 5. deliver the spikes of this step to slot t + delay
         tgt = (t + delay) % D
         for j in range(n):
             if rec_spikes[t, j]:
