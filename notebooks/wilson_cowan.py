@@ -120,3 +120,27 @@ ax.plot(pred.outliers.real, pred.outliers.imag, "b+", ms=14, mew=2, label="predi
 ax.set(aspect="equal", xlabel="Re", ylabel="Im", title="E/I spectrum (Rajan & Abbott 2006)")
 ax.legend(fontsize=7)
 fig.savefig(OUT / "ei_spectrum.png", dpi=120, bbox_inches="tight")
+
+# %% [markdown]
+# ## E/I random matrices: the radial density
+#
+# With sigma_E != sigma_I the density inside the disc is not uniform: the fraction of
+# eigenvalues within radius r is F(r) = 1 - u(r), with u the positive root of a quadratic
+# (`rnmf.theory.spectra.excitatory_inhibitory`; the column-variance case of the block-variance
+# formula `block_radial_cdf`, Aljadeff, Stern & Sharpee 2015).  The histogram of the sampled
+# radii (outlier removed) against F and against the uniform disc of the same radius.
+
+# %%
+bulk = ev[np.argsort(np.abs(ev - pred.outliers[0]))[1:]] if pred.outliers.size else ev
+rad = np.sort(np.abs(bulk))
+rr = np.linspace(0, pred.radius, 200)
+fig = Figure(figsize=(5, 3.5))
+ax = fig.add_subplot()
+ax.plot(rad, np.arange(1, rad.size + 1) / rad.size, "k-", lw=2, label=f"sampled, N = {N}")
+ax.plot(rr, pred.radial_cdf(rr / pred.radius), "r--", label="theory F(r)")
+ax.plot(rr, (rr / pred.radius) ** 2, ":", color="0.5", label="uniform disc")
+ax.set(xlabel="|eigenvalue|", ylabel="fraction within radius", title="E/I radial CDF")
+ax.legend(fontsize=7)
+fig.savefig(OUT / "ei_radial_density.png", dpi=120, bbox_inches="tight")
+print(f"KS distance to F: {spectra.ks_distance(ev, pred):.4f} "
+      f"(uniform disc: {spectra.ks_distance(bulk, spectra.circular(pred.radius)):.4f})")  # fmt: skip

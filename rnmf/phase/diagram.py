@@ -298,6 +298,52 @@ class PhaseDiagram:
                     out[(a, b)] = lines
         return out
 
+    def curve_segments(
+        self, curve: str, *, jump_cells: float = 3.0, ratio: float = 3.0
+    ) -> list[np.ndarray]:
+        """The theory curve ``curves[curve]`` cut into continuous pieces, for drawing.
+
+        A boundary function returns one critical value per value of the other axis (the
+        k-th smallest where there are several), so one curve can hold several branches:
+        it ends where a branch ends (NaN) and it jumps where the k-th value passes from
+        one branch to another.  A 2-D curve is cut at every NaN and between consecutive
+        points whose step in the solved coordinate exceeds both ``jump_cells`` grid
+        steps of that axis and ``ratio`` times the larger of the neighbouring steps (a
+        steep but smooth branch has steps of about the same size; a change of branch is
+        a lone large step).  Pieces of a single point are dropped.
+
+        Returns
+        -------
+        list of arrays (m, ndim), columns in axis order; 1-D and 3-D diagrams: the finite
+        points cut at NaN only.
+        """
+        if curve not in self.curves:
+            raise ValueError(
+                f"no theory curve {curve!r}; curves: {', '.join(self.curves) or '(none)'}"
+            )
+        pts = np.asarray(self.curves[curve], dtype=float)
+        good = np.all(np.isfinite(pts), axis=1)
+        cut = np.zeros(max(len(pts) - 1, 0), bool)  # cut between i and i + 1
+        cut |= ~good[:-1] | ~good[1:]
+        if self.ndim == 2 and len(pts) > 1:
+            c = self.names.index(self.curve_axes[curve])
+            ax = np.asarray(self.axes[self.names[c]], dtype=float)
+            cell = float(np.min(np.abs(np.diff(ax)))) if ax.size > 1 else 1.0
+            d = np.abs(np.diff(pts[:, c]))
+            d = np.where(np.isfinite(d), d, 0.0)
+            prev = np.concatenate([[0.0], d[:-1]])
+            nxt = np.concatenate([d[1:], [0.0]])
+            cut |= (d > jump_cells * cell) & (d > ratio * np.maximum(prev, nxt))
+        out: list[np.ndarray] = []
+        start = 0
+        for i in list(np.nonzero(cut)[0] + 1) + [len(pts)]:
+            piece = pts[start:i]
+            piece = piece[np.all(np.isfinite(piece), axis=1)]
+            if len(piece) >= 2 or (self.ndim == 1 and len(piece) == 1):
+                out.append(piece)
+            start = i
+        return out
+
     def curve_deviation(
         self, curve: str, label_field: str, pair: tuple[str, str] | None = None
     ) -> float:

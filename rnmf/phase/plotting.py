@@ -39,7 +39,15 @@ REGIME_COLORS: dict[str, str] = {
     "synchronous": "#e58a3a",
 }
 _CYCLE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c")
-_CURVE_STYLES = ("--", "-.", ":", (0, (5, 1, 1, 1)))
+_CURVE_STYLES = (
+    "--",
+    "-.",
+    ":",
+    (0, (5, 1, 1, 1)),
+    (0, (8, 2)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+)
 
 
 def regime_colors(labels: Sequence[str]) -> dict[str, str]:
@@ -229,11 +237,13 @@ def plot_phase(
                         handles.append(Line2D([], [], color="k", lw=1.4, label="boundary (grid)"))
                         first = False
         if boundaries:
-            for k, (name, pts) in enumerate(diagram.curves.items()):
-                good = np.all(np.isfinite(pts), axis=1)
+            for k, name in enumerate(diagram.curves):
                 style = _CURVE_STYLES[k % len(_CURVE_STYLES)]
-                ax.plot(pts[good, 0], pts[good, 1], color="w", lw=3.2, ls="-", label="_nolegend_")
-                ax.plot(pts[good, 0], pts[good, 1], color="k", lw=1.6, ls=style, label="_nolegend_")
+                # one polyline per continuous piece: never joined across a gap or a change
+                # of branch (PhaseDiagram.curve_segments)
+                for seg in diagram.curve_segments(name):
+                    ax.plot(seg[:, 0], seg[:, 1], color="w", lw=3.2, ls="-", label="_nolegend_")
+                    ax.plot(seg[:, 0], seg[:, 1], color="k", lw=1.6, ls=style, label="_nolegend_")
                 handles.append(
                     Line2D([], [], color="k", lw=1.6, ls=style, label=f"{name} (theory)")
                 )

@@ -16,7 +16,9 @@ Rows (``run_stability``):
   r_I first falls when I_I rises (linear interpolation of the simulated response).
 * **sampled spectra**: bulk radius (circular law, Rajan & Abbott E/I with balanced rows),
   the outlier of a fixed in-degree matrix, against :mod:`rnmf.theory.spectra`; allowance
-  c * radius * sqrt(log N / N) for the edge (Rider 2003) on top of 3 sem over matrices.
+  c * radius * sqrt(log N / N) for the edge (Rider 2003) on top of 3 sem over matrices; the
+  non-uniform radial density of the E/I matrices (Kolmogorov–Smirnov distance of the
+  eigenvalue radii from the predicted CDF, floor 1.36/sqrt(N)).
 * **Dahmen's R vs eigenvalues**: the radius estimated from the covariances of noise-driven
   linear networks (:func:`rnmf.sim.spectral_radius_from_trajectory`) against the bulk radius g,
   and for a tanh network against sqrt(chi) of the DMFT (Dahmen et al. 2019; the linearisation
@@ -140,6 +142,7 @@ def _spectra_rows(quick: bool, seeds: int, seed: int) -> list[Check]:
     N = 200 if quick else 600
     rows = []
     radii: dict[str, list[float]] = {"circ": [], "ei": [], "out": []}
+    ks_ei: list[float] = []
     f, sE, sI = 0.8, 0.5, 1.8
     for s in range(seeds):
         rng = np.random.default_rng(seed_for(seed, 31, s))
@@ -149,7 +152,9 @@ def _spectra_rows(quick: bool, seeds: int, seed: int) -> list[Check]:
         sig = np.r_[np.full(NE, sE), np.full(N - NE, sI)]
         Z = X * sig
         Z -= Z.mean(axis=1, keepdims=True)
-        radii["ei"].append(float(np.abs(np.linalg.eigvals(Z)).max()))
+        eig_ei = np.linalg.eigvals(Z)
+        radii["ei"].append(float(np.abs(eig_ei).max()))
+        ks_ei.append(spectra.ks_distance(eig_ei, spectra.excitatory_inhibitory(f, sE, sI, N=N)))
         NEi, NIi = int(0.8 * N), N - int(0.8 * N)
         KE, KI = NEi // 10, NIi // 10
         W = np.zeros((N, N))
@@ -169,6 +174,10 @@ def _spectra_rows(quick: bool, seeds: int, seed: int) -> list[Check]:
     rows.append(Check("spectral radius (Rajan-Abbott E/I)", "f=0.8, sE=0.5, sI=1.8", ei.radius,
                       float(np.mean(radii["ei"])), sem(radii["ei"]), seeds, N, floor=2 * ei.radius * edge,
                       note="balanced rows; floor 2 r sqrt(log N / N) (Rider 2003)"))  # fmt: skip
+    rows.append(Check("radial density (Rajan-Abbott E/I): KS distance", "f=0.8, sE=0.5, sI=1.8",
+                      0.0, float(np.mean(ks_ei)), sem(ks_ei), seeds, N, floor=1.36 / np.sqrt(N),
+                      note="non-uniform radial CDF 1 - u(r) (quadratic in u); floor: Kolmogorov "
+                      "5% value 1.36/sqrt(N) (eigenvalues repel: conservative)"))  # fmt: skip
     NEi, NIi = int(0.8 * N), N - int(0.8 * N)
     pred = spectra.sparse_fixed_indegree(NEi, NIi, NEi // 10, NIi // 10, 0.1, 2.0).outliers
     lam = float(pred[0].real)

@@ -159,3 +159,70 @@ def test_bad_input(diagram):
         plot_phase(diagram, overlay={"g": [1.0], "sigma_noise": [1.0], "labels": ["a", "b"]})
     with pytest.raises(ValueError, match="PhaseDiagram"):
         plot_phase({"g": 1})
+
+
+# ------------------------------------------------------------- theory curves cut by branch
+def _two_branch_boundary(net: RateNetwork) -> float:
+    """k-th-smallest-style boundary: branch A (g = 1 + s/4) for s < 0.8, nothing for
+    0.8 <= s < 1.2, branch B (g = 2.5 - s/4) for s >= 1.2, and from s >= 1.6 the value
+    passes to a third branch far away (g = 0.6) -- as the '1st' of several saddle-node
+    lines does when the lowest one ends."""
+    s = net.sigma_noise
+    if s < 0.8:
+        return 1.0 + s / 4
+    if s < 1.2:
+        return float("nan")
+    return 2.5 - s / 4 if s < 1.6 else 0.6
+
+
+def test_curve_segments_cut_at_gaps_and_changes_of_branch():
+    d = sweep(
+        theory,
+        NET,
+        {"g": np.linspace(0.5, 3.0, 26), "sigma_noise": np.linspace(0.0, 2.0, 21)},
+        boundary_fns={"fold": ("g", _two_branch_boundary)},
+    )
+    segs = d.curve_segments("fold")
+    assert len(segs) == 3
+    for seg in segs:  # within a piece the curve is continuous
+        assert np.max(np.abs(np.diff(seg[:, 0]))) < 0.1
+    np.testing.assert_allclose(segs[0][:, 1], np.linspace(0.0, 0.7, 8))
+    np.testing.assert_allclose(segs[1][:, 0], 2.5 - np.linspace(1.2, 1.5, 4) / 4)
+    np.testing.assert_allclose(segs[2][:, 0], 0.6)
+    # a steep but smooth curve stays one piece (steps of 4 grid cells, all alike)
+    steep = sweep(
+        theory,
+        NET,
+        {"g": np.linspace(0.5, 3.0, 126), "sigma_noise": np.linspace(0.0, 1.0, 11)},
+        boundary_fns={"steep": ("g", lambda n: 0.6 + 2.0 * n.sigma_noise)},
+    )
+    assert len(steep.curve_segments("steep")) == 1
+    fig = plot_phase(d, label_field="regime")
+    drawn = [ln for ln in fig.axes[0].get_lines() if ln.get_linestyle() == "--"]
+    assert len(drawn) == 3  # one polyline per piece, never joined across the gap
+    with pytest.raises(ValueError, match="no theory curve"):
+        d.curve_segments("nope")
+
+
+@pytest.mark.slow
+def test_wilson_cowan_lowest_saddle_node_line_is_two_curves():
+    """The '1st' saddle-node value of Wilson-Cowan (smallest I_E where det A = 0) follows the
+    lower fold up to I_I ~ 0.4, where that fold ends, then the fold near I_E = 3.06: two
+    branches, drawn as two curves.  (Slow under load: sympy builds the conditions; the quick
+    version is the synthetic test above.)"""
+    from rnmf.phase.problems.populations import (
+        WilsonCowanParams,
+        _boundary,
+        populations_theory,
+    )
+
+    d = sweep(
+        populations_theory,
+        WilsonCowanParams(),
+        {"I_E": np.linspace(-2, 6, 41), "I_I": np.linspace(-8, 2, 41)},
+        boundary_fns={"saddle-node (1st)": ("I_E", _boundary("saddle-node", 0))},
+    )
+    segs = d.curve_segments("saddle-node (1st)")
+    assert len(segs) == 2
+    assert np.all(segs[0][:, 1] < 0.6) and np.all(segs[1][:, 1] > 0.2)
+    np.testing.assert_allclose(segs[1][:, 0], 3.065, atol=0.05)

@@ -50,6 +50,6 @@ def test_quick_stability_suite_passes():
     from rnmf.validate.stability import run_stability
 
     checks, figs = run_stability(quick=True, seeds=2, seed=0)
-    assert len(checks) == 9 and figs == {}
+    assert len(checks) == 10 and figs == {}
     failed = [c.row() for c in checks if not c.passed]
     assert failed == []

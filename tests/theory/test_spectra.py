@@ -81,8 +81,8 @@ def test_rajan_abbott_radius_with_balanced_rows():
         assert abs(np.abs(e).max() - sp.radius) < 4 * sp.edge_width
         out.append(spectra.fraction_outside(e, sp))
         assert out[-1] < 2.0 / np.sqrt(N)
-    with pytest.raises(ValueError, match="not uniform"):
-        spectra.ks_distance(e, sp)
+    # the density is not uniform; its radial CDF is predicted (tests/theory/test_spectra_density.py)
+    assert spectra.ks_distance(e, sp) < 1.36 / np.sqrt(N)
 
 
 def test_mean_coupling_outlier_converges():

@@ -11,7 +11,9 @@ functions that plug into :func:`rnmf.phase.sweep` (``vectorized=True``).
 user's transfer function.
 
 Modules: :mod:`.conditions` (Jacobian and conditions), :mod:`.fixed_points`,
-:mod:`.grid` (grids, continuation, boundaries, sweep plug-ins), :mod:`.meanfield`,
+:mod:`.grid` (grids, continuation, boundaries, sweep plug-ins), :mod:`.nullcline` (every
+fixed point of a two-population model on a grid, certified, by a one-dimensional scan along a
+nullcline), :mod:`.meanfield`,
 :mod:`.report` (:func:`derive`, the text of ``rnmf derive``).
 """
 
@@ -50,6 +52,7 @@ from .grid import (
     solve_grid,
 )
 from .meanfield import MeanFieldCondition, mean_field_conditions, transfer_from_sympy
+from .nullcline import NullclineScan
 from .report import derive
 
 __all__ = [
@@ -62,6 +65,7 @@ __all__ = [
     "FixedPoints",
     "GridFixedPoints",
     "MeanFieldCondition",
+    "NullclineScan",
     "PopulationModel",
     "boundary_function",
     "characteristic_polynomial",

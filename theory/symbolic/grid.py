@@ -1,8 +1,11 @@
 r"""Fixed points, regimes and bifurcation boundaries of a population model over parameter
 grids, vectorised, in the form :func:`rnmf.phase.sweep` takes (``vectorized=True``).
 
-* :func:`solve_grid` -- every fixed point at each point of a chunk of parameter values
-  (Levenberg–Marquardt from many starts, all points and starts at once), with eigenvalues.
+* :func:`solve_grid` -- every fixed point at each point of a chunk of parameter values, with
+  eigenvalues: for a smooth two-population model by the certified nullcline scan
+  (:mod:`.nullcline`; the count is flagged where uncertain and those points are searched
+  again), otherwise by Levenberg–Marquardt from many starts with continuation between
+  neighbouring points (all points and starts at once).
 * :func:`continuation` -- the fixed-point branches along one parameter, with the
   saddle-node and Hopf points on them located exactly.
 * :func:`locate` -- the critical value of one parameter where a derived condition holds
@@ -26,6 +29,7 @@ from rnmf.results import Result, Status
 
 from .conditions import Condition, conditions
 from .fixed_points import Numeric
+from .nullcline import NullclineScan
 
 __all__ = [
     "Continuation",
@@ -39,6 +43,7 @@ __all__ = [
 
 
 _CACHE: dict[Any, tuple[Numeric, dict[str, Condition]]] = {}
+_SCANS: dict[Any, NullclineScan | None] = {}
 
 
 def _key(model: PopulationModel) -> Any:
@@ -86,12 +91,17 @@ class GridFixedPoints:
     eigenvalues : (n, K, P) complex array (of A = diag(1/tau) dF/dr, by decreasing real part)
     stable : (n, K) bool array
     count : (n,) int array, fixed points found
+    uncertain : (n,) bool array or None
+        True where the count is not certain: the nullcline scan met a tangency (a double
+        zero within round-off, i.e. the point lies on a saddle-node line) or a candidate it
+        could not polish; None for the multi-start search, which certifies nothing.
     """
 
     states: np.ndarray
     eigenvalues: np.ndarray
     stable: np.ndarray
     count: np.ndarray
+    uncertain: np.ndarray | None = None
 
     @property
     def n_stable(self) -> np.ndarray:
@@ -140,6 +150,22 @@ def _dedupe(r: np.ndarray, ok: np.ndarray, rtol: float = 1e-6) -> tuple[np.ndarr
     return out, count
 
 
+def _scan_of(model: PopulationModel) -> NullclineScan | None:
+    """The nullcline reduction of a model, built once (None where it is not exact)."""
+    key = _key(model)
+    if key is not None and key in _SCANS:
+        return _SCANS[key]
+    try:
+        scan: NullclineScan | None = NullclineScan(model)
+    except ValueError:
+        scan = None
+    if key is not None:
+        if len(_SCANS) > 32:
+            _SCANS.clear()
+        _SCANS[key] = scan
+    return scan
+
+
 def solve_grid(
     model: PopulationModel,
     params: Mapping[str, Any] | None = None,
@@ -148,6 +174,7 @@ def solve_grid(
     box: tuple[Any, Any] | None = None,
     numeric: Numeric | None = None,
     n_passes: int = 200,
+    method: str = "auto",
 ) -> GridFixedPoints:
     """Every fixed point at each of n parameter points (vectorised over points and starts).
 
@@ -157,20 +184,69 @@ def solve_grid(
     params : mapping of parameter name -> (n,) array
         The values at the points (others: the model's values).
     n_starts : int
-        Starts per point (the same multi-scale Sobol set at every point).
+        Starts per point of the search (the same multi-scale Sobol set at every point).
     box : (lower, upper), optional
-        Search box (see :func:`rnmf.theory.symbolic.fixed_points`).
+        Search box (see :func:`rnmf.theory.symbolic.fixed_points`); giving one selects
+        the search.
     n_passes : int
-        Continuation passes: each point restarts from the fixed points of its neighbours
-        in the chunk (grid order), until no point gains a fixed point.
+        Continuation passes of the search: each point restarts from the fixed points of
+        its neighbours in the chunk (grid order), until no point gains a fixed point.
+    method : {"auto", "nullcline", "search"}
+        ``"nullcline"``: the one-dimensional reduction of a smooth two-population model
+        (:class:`~rnmf.theory.symbolic.nullcline.NullclineScan`: every sign change of the
+        reduced function on a fine node set, plus a search between nodes for pairs of
+        zeros; it finds every fixed point and flags the points where the count is
+        uncertain, which are searched again by the multi-start route). ``"search"``:
+        Levenberg–Marquardt from many starts, mesh cells where all nullclines cross, and
+        continuation between neighbouring points (no certificate). ``"auto"``: the
+        nullcline scan where it applies, else the search.
 
-    Besides the Sobol starts, half of them are first moved along the flow (which finds
-    stable fixed points that Levenberg–Marquardt can miss near a saddle-node ghost).
+    In the search, half of the starts are first moved along the flow (which finds stable
+    fixed points that Levenberg–Marquardt can miss near a saddle-node ghost).
     """
     model = _model_of(model)
+    if method not in ("auto", "nullcline", "search"):
+        raise ValueError(f"method must be 'auto', 'nullcline' or 'search', got {method!r}")
     num = numeric or _prepared(model)[0]
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in (params or {}).items()}
     n = max((a.size for a in arrays.values()), default=1)
+    scan = _scan_of(model) if method != "search" and box is None else None
+    if method == "nullcline" and scan is None:
+        raise ValueError(
+            f"no exact nullcline reduction for {model.describe()} (it needs P = 2, a smooth "
+            "right-hand side and an explicit solution of one equation); use method='search'"
+        )
+    uncertain = None
+    if scan is not None:
+        pv = num.params({k: np.broadcast_to(a, (n,)) for k, a in arrays.items()})
+        r0, ok0, uncertain = scan.roots(pv, n)
+        pc = [np.asarray(v)[:, None] if np.ndim(v) else v for v in pv]
+        r, ok, _ = num.solve(np.nan_to_num(r0), pc, iters=30)
+        ok &= ok0
+        # a candidate that does not polish is a zero the scan could not resolve
+        uncertain |= np.any(ok0 & ~ok, axis=1)
+        states, count = _dedupe(r, ok)
+        # a bounded model has at least one fixed point: none found is a failure of the scan
+        uncertain |= count == 0
+        redo = np.nonzero(uncertain)[0]
+        if redo.size:
+            sub = {k: np.broadcast_to(a, (n,))[redo] for k, a in arrays.items()}
+            g = solve_grid(model, sub, n_starts=n_starts, numeric=num, method="search")
+            allr = np.concatenate(
+                [np.moveaxis(states[redo], -1, 0), np.moveaxis(g.states, -1, 0)], axis=-1
+            )
+            allok = np.concatenate(
+                [np.isfinite(states[redo, :, 0]), np.isfinite(g.states[..., 0])], axis=-1
+            )
+            sub_states, sub_count = _dedupe(np.nan_to_num(allr), allok)
+            K = max(states.shape[1], sub_states.shape[1])
+            full = np.full((n, K, model.P), np.nan)
+            full[:, : states.shape[1]] = states
+            full[redo] = np.nan
+            full[redo, : sub_states.shape[1]] = sub_states
+            states = full
+            count[redo] = sub_count
+        return _finish(model, num, arrays, n, states, count, uncertain)
     p = num.params({k: np.broadcast_to(a, (n,))[:, None] for k, a in arrays.items()})
     if model.P <= 3:
         # mesh cells where all nullclines cross, plus a few Sobol starts
@@ -218,6 +294,11 @@ def solve_grid(
         states[todo] = np.nan
         states[todo, : sub.shape[1]] = sub
         count[todo] = subc
+    return _finish(model, num, arrays, n, states, count, None)
+
+
+def _finish(model, num, arrays, n, states, count, uncertain) -> GridFixedPoints:
+    """Eigenvalues and stability of the fixed points found."""
     pk = [np.broadcast_to(np.asarray(v), (n,))[:, None] if np.ndim(v) else v for v in
           num.params({k: np.broadcast_to(a, (n,)) for k, a in arrays.items()})]  # fmt: skip
     A = num.A(np.moveaxis(states, -1, 0), pk)  # (n, K, P, P)
@@ -228,7 +309,7 @@ def solve_grid(
     ev = np.take_along_axis(ev, order, axis=-1)
     ev[~fin] = np.nan
     stable = fin & np.all(ev.real < -1e-9, axis=-1)
-    return GridFixedPoints(states, ev, stable, count)
+    return GridFixedPoints(states, ev, stable, count, uncertain)
 
 
 # ------------------------------------------------------------------ locating boundaries
@@ -257,41 +338,63 @@ class _Augmented:
         return [*z[:-1], *q]
 
     def solve(self, z0: np.ndarray, p: list[Any], iters: int = 80, tol: float = 1e-10):
-        z = np.array(z0, dtype=float)
-        m = z.shape[0]
+        """Levenberg–Marquardt on the augmented system from the starts ``z0`` (P + 1, ...);
+        only starts not yet converged are iterated (an active set), and a start whose
+        residual has not halved in 10 iterations is given up."""
+        z0 = np.asarray(z0, dtype=float)
+        m, shape = z0.shape[0], z0.shape[1:]
+        z = z0.reshape(m, -1).copy()
+        pf = [
+            np.broadcast_to(np.asarray(v, float), shape).reshape(-1) if np.ndim(v) else v for v in p
+        ]
         eye = np.eye(m)
-        mu = np.full(z.shape[1:], 1e-4)
 
-        def G(z: np.ndarray) -> np.ndarray:
+        def sub(rows: np.ndarray) -> list[Any]:
+            return [v[rows] if np.ndim(v) else v for v in pf]
+
+        def G(z: np.ndarray, pa: list[Any]) -> np.ndarray:
             with np.errstate(all="ignore"):
-                return np.stack(np.broadcast_arrays(*self._G(*self._args(z, p)), z[0]))[:m]
+                return np.stack(np.broadcast_arrays(*self._G(*self._args(z, pa)), z[0]))[:m]
 
-        g = G(z)
+        g = G(z, pf)
         ng = np.sqrt(np.sum(g * g, axis=0))
-        for _ in range(iters):
-            if np.all(~(ng > tol)):
+        mu = np.full(z.shape[1], 1e-4)
+        active = np.nonzero(ng > tol)[0]
+        ref = ng.copy()
+        for it in range(iters):
+            if active.size == 0:
                 break
+            if it and it % 10 == 0:  # stagnation: |G| not halved in 10 iterations
+                moving = ng[active] < 0.5 * ref[active]
+                ref[active] = ng[active]
+                active = active[moving]
+                if active.size == 0:
+                    break
+            za, pa, ga = z[:, active], sub(active), g[:, active]
             with np.errstate(all="ignore"):
-                J = np.stack(np.broadcast_arrays(*self._J(*self._args(z, p)), z[0]))[: m * m]
-            J = np.moveaxis(J, 0, -1).reshape(z.shape[1:] + (m, m))
+                J = np.stack(np.broadcast_arrays(*self._J(*self._args(za, pa)), za[0]))[: m * m]
+            J = np.moveaxis(J, 0, -1).reshape(za.shape[1:] + (m, m))
             Jt = np.swapaxes(J, -1, -2)
-            lhs = Jt @ J + mu[..., None, None] * eye
-            rhs = (Jt @ np.moveaxis(g, 0, -1)[..., None])[..., 0]
+            lhs = Jt @ J + mu[active][:, None, None] * eye
+            rhs = (Jt @ ga.T[..., None])[..., 0]
             bad = ~np.all(np.isfinite(lhs), axis=(-2, -1)) | ~np.all(np.isfinite(rhs), axis=-1)
             lhs[bad] = eye
             rhs[bad] = 0.0
-            step = np.moveaxis(np.linalg.solve(lhs, rhs[..., None])[..., 0], -1, 0)
+            step = np.linalg.solve(lhs, rhs[..., None])[..., 0].T
             size = np.sqrt(np.sum(step * step, axis=0))
-            cap = 0.1 * (1.0 + np.sqrt(np.sum(z * z, axis=0)))
-            zn = z - step * np.minimum(1.0, cap / np.maximum(size, 1e-300))
-            gn = G(zn)
+            cap = 0.1 * (1.0 + np.sqrt(np.sum(za * za, axis=0)))
+            zn = za - step * np.minimum(1.0, cap / np.maximum(size, 1e-300))
+            gn = G(zn, pa)
             nn = np.sqrt(np.sum(gn * gn, axis=0))
-            better = nn < ng
-            z = np.where(better, zn, z)
-            g = np.where(better, gn, g)
-            ng = np.where(better, nn, ng)
-            mu = np.where(better, mu / 5, np.minimum(mu * 4, 1e10))
-        q = list(p)
+            better = nn < ng[active]
+            idx = active[better]
+            z[:, idx], g[:, idx], ng[idx] = zn[:, better], gn[:, better], nn[better]
+            mu[active] = np.where(better, mu[active] / 5, np.minimum(mu[active] * 4, 1e10))
+            active = active[(ng[active] > tol) & (mu[active] < 1e9)]
+        z = z.reshape((m,) + shape)
+        ng = ng.reshape(shape)
+        q = [np.broadcast_to(np.asarray(v, float), shape) if np.ndim(v) else v for v in pf]
+        q = [v.reshape(shape) if np.ndim(v) else v for v in q]
         q[self.k] = z[-1]
         ok = (
             np.isfinite(ng)
@@ -342,6 +445,8 @@ def locate(
     num = _prepared(model)[0]
     fp = solve_grid(model, grid, n_starts=n_starts, numeric=num)
     K = fp.states.shape[1]
+    # starts: every fixed point at every scan value (Newton on the augmented system from
+    # each; a pair of folds inside one scan interval is found from the branch next to it)
     z0 = np.concatenate(
         [
             np.moveaxis(fp.states, -1, 0),
@@ -369,9 +474,11 @@ def locate(
     z0 = np.concatenate([z0, zb], axis=-1)
     aug = _Augmented(model, condition, parameter)
     p = num.params({k: np.broadcast_to(a, (n,))[:, None] for k, a in arrays.items()})
-    z, ok = aug.solve(np.nan_to_num(z0, nan=0.0), p)
-    ok &= np.isfinite(z0[0]) & (z[-1] >= lo - 1e-9) & (z[-1] <= hi + 1e-9)
-    crit = np.where(ok, z[-1], np.nan)
+    rows, cols = np.nonzero(np.all(np.isfinite(z0), axis=0))  # only real starts
+    z, ok = aug.solve(z0[:, rows, cols], [v[rows, 0] if np.ndim(v) else v for v in p])
+    ok &= (z[-1] >= lo - 1e-9) & (z[-1] <= hi + 1e-9)
+    crit = np.full(z0.shape[1:], np.nan)
+    crit[rows, cols] = np.where(ok, z[-1], np.nan)
     crit.sort(axis=1)
     span = max(hi - lo, 1e-12)
     d = np.diff(crit, axis=1)
@@ -461,7 +568,9 @@ def phase_function(
     maps swept parameter names to arrays.  Returned fields: ``regime``,
     ``n_fixed_points``, ``n_stable``, the state of the lowest stable fixed point
     (``<state>``, NaN without one), ``leading_real`` (largest real part of the eigenvalues
-    at the most stable fixed point) and, for each name in ``conditions_at``, the
+    at the most stable fixed point), ``count_uncertain`` (1 where the count of fixed points
+    is not certified: the nullcline scan met a tangency, or the model has no nullcline
+    reduction and was searched from many starts) and, for each name in ``conditions_at``, the
     condition's value at that fixed point.
     """
 
@@ -483,6 +592,8 @@ def phase_function(
             "n_fixed_points": fp.count.astype(float),
             "n_stable": fp.n_stable.astype(float),
             "leading_real": np.where(np.isfinite(lead.min(axis=1)), lead.min(axis=1), np.nan),
+            # 1 where the fixed-point count is not certified (tangency met, or no certificate)
+            "count_uncertain": (np.ones(n) if fp.uncertain is None else fp.uncertain.astype(float)),
         }
         for k, name in enumerate(pm.state_names):
             out[name] = low_state[:, k]
@@ -493,7 +604,7 @@ def phase_function(
         return out
 
     fn.vectorized = True  # type: ignore[attr-defined]
-    fn.min_chunk = 256  # type: ignore[attr-defined]
+    fn.min_chunk = 4096  # type: ignore[attr-defined]
     return fn
 
 
