@@ -32,6 +32,8 @@ __all__ = ["LowRankNetwork"]
 
 _SYM_TOL = 1e-10
 _PSD_TOL = 1e-10
+#: largest standard deviation of a loading: its square (and products of two) stay finite
+_MAX_SD = 1e150
 
 
 def _real_array(name: str, value: Any) -> np.ndarray:
@@ -74,7 +76,7 @@ def _is_real_number(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
-def _as_matrix_stack(name: str, value: Any, P: int, D: int) -> np.ndarray:
+def _as_matrix_stack(name: str, value: Any, P: int, D: int, R: int) -> np.ndarray:
     arr = _real_array(f"LowRankNetwork.{name}", value)
     if arr.ndim == 2:
         arr = np.broadcast_to(arr, (P,) + arr.shape).copy()  # one covariance shared by all
@@ -82,7 +84,8 @@ def _as_matrix_stack(name: str, value: Any, P: int, D: int) -> np.ndarray:
         raise ValueError(
             f"LowRankNetwork.{name} must have shape ({D}, {D}) or ({P}, {D}, {D}) for "
             f"D = 2R + K = {D} loading entries [m_1..m_R, n_1..n_R, I_1..I_K] and P = {P} "
-            f"population(s); got shape {np.shape(value)}"
+            f"population(s), as read from LowRankNetwork.means of shape ({P}, {D}) with rank "
+            f"R = {R}; got shape {np.shape(value)}: pass means and cov of matching sizes"
         )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"LowRankNetwork.{name} contains NaN or infinite entries")
@@ -291,8 +294,15 @@ class LowRankNetwork:
         if "input_vectors" in arrs:
             blocks.append(arrs["input_vectors"])
         X = np.concatenate(blocks, axis=1)
-        mean = X.mean(axis=0)
-        C = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = X.mean(axis=0)
+            C = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(C))):
+            big = max(arrs, key=lambda k: float(np.max(np.abs(arrs[k]))))
+            raise ValueError(
+                f"LowRankNetwork.{big} has entries up to {float(np.max(np.abs(arrs[big]))):.3g}: "
+                "their sample mean or covariance overflows double precision; rescale the vectors"
+            )
         stats = {
             "means": (tuple(float(v) for v in mean),),
             "cov": (tuple(tuple(float(v) for v in row) for row in C),),
@@ -336,7 +346,7 @@ class LowRankNetwork:
             )
         if not np.all(np.isfinite(mu)):
             raise ValueError("LowRankNetwork.means contains NaN or infinite entries")
-        C = _as_matrix_stack("cov", self.cov, P, D)
+        C = _as_matrix_stack("cov", self.cov, P, D, R)
         if self.weights is None:
             if P != 1:
                 raise ValueError(
@@ -381,6 +391,12 @@ class LowRankNetwork:
         rho = check_finite("LowRankNetwork.rank_one rho", rho)
         if abs(rho) > 1:
             raise ValueError(f"rho is a correlation coefficient and must lie in [-1, 1], got {rho}")
+        for key, v in (("S_m", S_m), ("S_n", S_n)):
+            if v > _MAX_SD:
+                raise ValueError(
+                    f"LowRankNetwork.rank_one {key} = {v:g} exceeds {_MAX_SD:g}: its square, the "
+                    "variance of the loadings, would overflow double precision"
+                )
         c = rho * S_m * S_n
         return cls(N=N, g=g, R=1, means=(M_m, M_n), cov=((S_m**2, c), (c, S_n**2)), **kw)
 
@@ -411,6 +427,12 @@ class LowRankNetwork:
                 f"LowRankNetwork.from_vectors m has shape {m_arr.shape}: more columns (rank R = "
                 f"{m_arr.shape[1]}) than rows (units N = {N}); the vectors look transposed: "
                 "pass arrays of shape (N, R) (e.g. m.T, n.T)"
+            )
+        n_arr = _real_array("LowRankNetwork.from_vectors n", n)
+        if n_arr.ndim in (1, 2) and n_arr.shape[0] != N:
+            raise ValueError(
+                f"LowRankNetwork.from_vectors m and n must have the same number of rows (one "
+                f"entry per unit): m has shape {m_arr.shape}, n has shape {n_arr.shape}"
             )
         if "N" in kw:
             N_kw = check_int("LowRankNetwork.from_vectors N", kw.pop("N"), minimum=1)

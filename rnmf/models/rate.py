@@ -83,7 +83,13 @@ class RateNetwork:
         s(self, "I0", check_finite("RateNetwork.I0", self.I0))
         s(self, "sigma_I", check_nonnegative("RateNetwork.sigma_I", self.sigma_I))
         s(self, "sigma_noise", check_nonnegative("RateNetwork.sigma_noise", self.sigma_noise))
-        check_choice("RateNetwork.time", self.time, ("continuous", "discrete"))
+        s(
+            self,
+            "time",
+            str(check_choice("RateNetwork.time", self.time, ("continuous", "discrete"))),
+        )
+        if not isinstance(self.name, str):
+            raise ValueError(f"RateNetwork.name must be a string, got {self.name!r}")
 
     @property
     def discrete(self) -> bool:

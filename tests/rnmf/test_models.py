@@ -106,6 +106,8 @@ def test_rate_network_defaults_and_replace():
         (dict(N=10, g=1.0, phi=np.tanh), "bare callable"),
         (dict(N=10, g=1.0, time="hybrid"), "time must be one of"),
         (dict(N=10, g="1"), "g must be a real number"),
+        (dict(N=10, g=1.0, name=3), "RateNetwork.name must be a string"),  # as LowRankNetwork
+        (dict(N=10, g=1.0, time=np.ones(3)), "time must be one of"),
     ],
 )
 def test_rate_network_rejects_bad_input(kwargs, match):

@@ -35,6 +35,11 @@ E2 = np.eye(2)
         ),
         (lambda: LowRankNetwork(N=1, R=2, means=np.zeros(4), cov=np.eye(4)), "R = 2 exceeds N"),
         (lambda: LowRankNetwork(N=10, means=[1, 0], cov=E2, name=3), "name"),
+        # found by tests/test_fuzz.py: S_m ** 2 raised OverflowError; a (2, 3) means against a
+        # 2 x 2 cov named only cov
+        (lambda: LowRankNetwork.rank_one(N=10, S_m=1e300), "S_m = 1e.300 exceeds"),
+        (lambda: LowRankNetwork.rank_one(N=10, S_n=1e300), "S_n = 1e.300 exceeds"),
+        (lambda: LowRankNetwork(N=10, means=np.ones((2, 3)), cov=E2, weights=(1, 1)), "means"),
     ],
 )
 def test_gaussian_constructors_reject(call, match):
@@ -62,6 +67,16 @@ def test_gaussian_constructors_reject(call, match):
             "input_vectors",
         ),
         (lambda: LowRankNetwork(N=4, m=np.ones(4), n=np.ones(4), means=(1, 1)), "not both"),
+        # entries whose sample covariance overflows (was: inf in cov with a RuntimeWarning)
+        (
+            lambda: LowRankNetwork.from_vectors(np.array([1e300, -1e300]), np.ones(2)),
+            r"LowRankNetwork.m has entries up to 1e\+300",
+        ),
+        # m of 2 units against n of 50: the old message spoke of n only ("n has 50 rows")
+        (
+            lambda: LowRankNetwork.from_vectors([1.0, 2.0], np.ones(50)),
+            r"m and n must have the same number of rows.*m has shape \(2,\)",
+        ),
     ],
 )
 def test_explicit_constructors_reject(call, match):

@@ -29,6 +29,7 @@ from rnmf.theory.dmft import (
     solve,
     solve_grid,
     transition,
+    transition_curve,
 )
 from rnmf.theory.gaussian import expect, expect2
 
@@ -358,3 +359,120 @@ def test_bad_inputs(g2):
         solve_grid(RateNetwork(N=10, g=1.0), tau=np.ones(2))
     with pytest.raises(ValueError, match="broadcast"):
         solve_grid(RateNetwork(N=10, g=1.0), g=np.ones(2), sigma_noise=np.ones(3))
+
+
+def test_potential_names_its_arguments():
+    """``potential`` checks Delta, Delta0 and mu itself (found by tests/test_fuzz.py).
+
+    Before: NaN, None, complex or |Delta| > Delta0 reached the Gaussian averages, whose
+    message named internal variables ('D contains NaN', 'D0 contains NaN').
+    """
+    net = RateNetwork(N=10, g=1.5)
+    for bad in (np.nan, np.inf, None, 1 + 1j, object()):
+        with pytest.raises((ValueError, TypeError), match=r"\bDelta\b"):
+            potential(net, bad, Delta0=1.0)
+    for bad in (-2.5, 1e300, [1.0, 2.0]):
+        with pytest.raises(ValueError, match=r"Delta must lie in \[-Delta0, Delta0\]"):
+            potential(net, bad, Delta0=1.0)
+    for bad in (np.nan, -1.0, None, 1j):
+        with pytest.raises((ValueError, TypeError), match=r"\bDelta0\b"):
+            potential(net, 0.5, Delta0=bad)
+    with pytest.raises(ValueError, match="Delta0"):
+        potential(net, 0.5, Delta0=1e-300)  # the covariance exceeds the variance
+    with pytest.raises((ValueError, TypeError), match=r"\bmu\b"):
+        potential(net, 0.5, Delta0=1.0, mu=np.nan)
+    v = potential(net, 0.5, Delta0=1.0)
+    assert isinstance(v, float) and math.isfinite(v)
+    both = potential(net, np.array([0.5, -1.0]), Delta0=1.0)
+    assert both.shape == (2,) and both[0] == pytest.approx(v, rel=1e-14)
+
+
+def test_flags_must_be_bool():
+    """``lyapunov='no'`` was taken as true and an array raised numpy's truth-value error."""
+    net = RateNetwork(N=10, g=1.5)
+    for bad in ("no", np.ones((2, 3)), 1, None):
+        with pytest.raises(ValueError, match="lyapunov must be True or False"):
+            solve(net, lyapunov=bad)
+        with pytest.raises(ValueError, match="lyapunov must be True or False"):
+            solve_grid(net, g=np.array([0.5]), lyapunov=bad)
+    with pytest.raises(ValueError, match="raise_on_failure must be True or False"):
+        solve(net, raise_on_failure="yes")
+    r = solve(net, lyapunov=np.bool_(False))  # a NumPy bool is a bool
+    assert r.options["lyapunov"] is False and math.isnan(r.lambda_max)
+
+
+def test_huge_sizes_and_scales_are_refused_up_front():
+    """n_tau = 1e12 is refused with the memory estimate; g or sigma_noise far beyond the
+    resolution of the Gaussian averages (g = 1e12: ZeroDivisionError or minutes of work
+    before; g = 500: solve found only the static state and called it the main one;
+    g = 1e150: solve_grid labelled it quiet) raise a ValueError naming them."""
+    net = RateNetwork(N=10, g=1.5)
+    for n_tau in (10**12, 1e12):
+        with pytest.raises(MemoryError, match=r"n_tau=1000000000000 would allocate .* GiB"):
+            solve(net, n_tau=n_tau)
+    for g in (1e12, 1e150, 1e300, 500.0):
+        with pytest.raises(ValueError, match=r"g = .*sigma_noise = .*exceeds 9000"):
+            solve_grid(net, g=np.array([0.5, g]))
+    for s in (1e12, 1e300):
+        with pytest.raises(ValueError, match=r"sigma_noise = .*reduce g or sigma_noise"):
+            solve_grid(net, sigma_noise=np.array([s]))
+    with pytest.raises(ValueError, match="RateNetwork: g = 500"):
+        solve(RateNetwork(N=10, g=500.0))
+    # unbounded phi are averaged exactly on their pieces: no such limit (relu diverges)
+    r = solve(RateNetwork(N=10, g=500.0, phi="relu"), raise_on_failure=False)
+    assert r.regime == "unbounded"
+
+
+def test_neighbouring_arguments_are_named():
+    """Arguments next to the fuzzed ones: empty, string or boolean grids (numpy turned '1'
+    into 1.0 and True into 1.0; an empty grid raised 'zero-size array to reduction'), an
+    overflowing mean coupling ('mu contains NaN'), and transition's bracket/xtol/param (a
+    NaN or negative xtol ran forever, a bracket of strings gave 'could not convert')."""
+    net = RateNetwork(N=10, g=1.5)
+    with pytest.raises(ValueError, match="g is empty"):
+        solve_grid(net, g=np.array([]))
+    with pytest.raises((ValueError, TypeError), match=r"\bg must be numbers"):
+        solve_grid(net, g="1")
+    with pytest.raises(ValueError, match="g must be numbers, got booleans"):
+        solve_grid(net, g=True)
+    with pytest.raises(ValueError, match="g must be real"):
+        solve_grid(net, g=np.array([1.0 + 0j]))
+    with pytest.raises(ValueError, match=r"\|J0\| = 1e\+300 exceeds"):
+        solve_grid(net, J0=np.array([1e300]))
+    with pytest.raises(ValueError, match=r"RateNetwork: \|I0\| = 1e\+200"):
+        solve(RateNetwork(N=10, g=1.5, I0=1e200))
+    assert solve_grid(net, g=3)["Delta0"].shape == ()  # a scalar grid stays 0-d
+    for kw, match in (
+        (dict(xtol=np.nan), "xtol"),
+        (dict(xtol=-1.0), "xtol"),
+        (dict(xtol="1"), "xtol"),
+        (dict(bracket=("a", "b")), "bracket"),
+        (dict(bracket=(1.0,)), "bracket"),
+        (dict(bracket=1.0), "bracket"),
+        (dict(param=np.ones(2)), "param"),
+    ):
+        with pytest.raises((ValueError, TypeError), match=match):
+            transition(net, **kw)
+        with pytest.raises((ValueError, TypeError), match=match):
+            transition_curve(net, values=[0.0], **kw)
+    with pytest.raises(ValueError, match="values of sigma_noise: .*exceeds 9000"):
+        transition_curve(net, values=[1e300])
+    with pytest.raises(ValueError, match="param and along must be fields among"):
+        transition_curve(net, values=[0.0], along=None)
+
+
+def test_schroedinger_and_autocorrelation_arguments(g2):
+    """k = 1e12 gave scipy's 'select_range out of bounds', h = 1e300 an OverflowError, a box
+    T = 1e300 a memory refusal that named h only, and lags='a' 'could not convert'."""
+    with pytest.raises(ValueError, match="k = 1000000000000 eigenvalues exceed"):
+        schroedinger(g2, k=10**12)
+    with pytest.raises(ValueError, match=r"h = 1e\+300 must resolve the box"):
+        schroedinger(g2, h=1e300)
+    with pytest.raises(MemoryError, match=r"h and T=\(0.04, 1e\+300\).*smaller T"):
+        schroedinger(g2, T=1e300)
+    with pytest.raises(ValueError, match="h must be finite"):
+        schroedinger(g2, h=np.nan)
+    for bad in ("a", None):
+        with pytest.raises((ValueError, TypeError), match="lags must be numbers"):
+            g2.autocorrelation(bad)
+    assert g2.autocorrelation(np.ones((2, 2))).shape == (2, 2)

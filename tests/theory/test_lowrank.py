@@ -434,8 +434,70 @@ def test_phase_diagram_bad_input():
         lr.phase_diagram([1.0], [1.0], phi="relu")
     with pytest.raises(ValueError, match="finite"):
         lr.phase_diagram([np.nan], [1.0])
-    with pytest.raises(ValueError, match="g must be"):
+    with pytest.raises(ValueError, match="g must lie in"):
         lr.phase_diagram([-1.0], [1.0])
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        # found by tests/test_fuzz.py: float() TypeErrors without the argument's name, an
+        # OverflowError for S_m = 1e300, a 7 TiB allocation for n_boundary = 1e12, and g = 1e300
+        # a ZeroDivisionError deep in the DMFT (g = 1e12: minutes)
+        (lambda: lr.critical_g_chaos([2.0], M_m=None), "M_m must be a real number"),
+        (lambda: lr.critical_g_chaos([2.0], M_m=[1.0, 2.0]), "M_m must be a real number"),
+        (lambda: lr.critical_g_chaos([2.0], S_m=1e300), r"S_m / \|M_m\| .* exceeds"),
+        (lambda: lr.critical_g_chaos([2.0], S_m=1j), "S_m must be a real number"),
+        (lambda: lr.critical_g_chaos([2.0], g_max=None), "g_max must be a real number"),
+        (lambda: lr.critical_g_chaos([2.0], g_max=1e12), "g_max must be <="),
+        (lambda: lr.critical_g_chaos(1 + 1j), "strength must be real"),
+        (lambda: lr.critical_g_chaos(object()), "strength"),
+        (lambda: lr.critical_g_chaos(np.ones((2, 3))), r"strength must be .* 1-D"),
+        (lambda: lr.critical_g_bistable_chaos([2.0], g_max=-1.0), "g_max must be > 0"),
+        (lambda: lr.critical_g_bistable_chaos([2.0], phi="relu"), "phi tanh or erf"),
+        (lambda: lr.phase_diagram([1e300], [2.0]), r"g must lie in \[0, 94.87\]"),
+        (lambda: lr.phase_diagram([10**12], [2.0]), "g must lie in"),
+        (lambda: lr.phase_diagram([1j], [2.0]), "g must be real"),
+        (lambda: lr.phase_diagram([1.5], [object()]), "strength"),
+        (lambda: lr.phase_diagram([1.5], [2.0], S_m=None), "S_m must be a real number"),
+        (lambda: lr.phase_diagram([1.5], [2.0], n_boundary=10**12), "n_boundary must be"),
+        (lambda: lr.phase_diagram([1.5], [2.0], n_boundary=True), "n_boundary"),
+    ],
+)
+def test_phase_diagram_arguments_are_named(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+def test_phase_diagram_resolves_large_strengths():
+    """Strength 30-100 (Delta0 ~ 400-4400): the grid's fixed 161-node rule was off by 0.5-3 %
+    in Delta0 and up to 3.5x in the bulk radius (0.057 against 0.199 at g = 3, s = 100), so
+    labels could disagree with the boundary g_C; such points are now solved with resolved
+    averages and agree with critical_g_chaos.  Beyond the resolved variance: refused."""
+    pd = lr.phase_diagram([1.0, 3.0], [30.0, 100.0], n_boundary=3)
+    from rnmf.theory.lowrank.phase import _het_stable, _het_static
+    from rnmf.transfer import as_transfer
+
+    tr = as_transfer("tanh")
+    for i, s in enumerate((30.0, 100.0)):
+        for j, g in enumerate((1.0, 3.0)):
+            mu, D0, _ = _het_static(tr, np.array([g]), np.array([s]), 1.0 / 1.1, None)
+            b, _ = _het_stable(tr, np.array([g]), np.array([s]), 1.0 / 1.1, 1.1, mu, D0, None)
+            assert pd.Delta0[i, j] == pytest.approx(D0[0], rel=1e-9)
+            assert pd.bulk_radius[i, j] == pytest.approx(b[0], rel=1e-9)
+    assert np.all(pd.labels == 1)  # g < g_C(s) for every point: heterogeneous static
+    assert np.all(lr.critical_g_chaos([30.0, 100.0], g_max=50.0) > 3.0)  # 8.0, 14.9
+    with pytest.raises(ValueError, match=r"strength up to 200 .* = 182\^2 .*exceeds 9000"):
+        lr.phase_diagram([1.0], [200.0])
+    with pytest.raises(ValueError, match="strength up to 1e.300"):
+        lr.critical_g_chaos(1e300)
+
+
+def test_phase_diagram_at_g_zero():
+    """g = 0 (no bulk): the fuzz saw it run past 60 s once; it is labelled at once now."""
+    pd = lr.phase_diagram([0.0, 0.5], [0.5, 2.0], n_boundary=3)
+    # no bulk: quiet below strength 1, heterogeneous static above (M&O 2018 Fig. 1, g < 1)
+    assert pd.labels.tolist() == [[0, 0], [1, 1]]
 
 
 # ------------------------------------------------------------------ latent / rank two
@@ -580,6 +642,58 @@ def test_solve_bad_input():
         lr.solve(net, tol=0.5)
     with pytest.raises(ValueError, match="n_scan"):
         lr.solve(net, n_scan=3)
+    # found by tests/test_fuzz.py: an array for chaotic raised numpy's truth-value error,
+    # n_scan = 1e12 tried to allocate 3.6 TiB
+    for bad in (np.ones((2, 3)), "no", None):
+        with pytest.raises(ValueError, match="chaotic must be True or False"):
+            lr.solve(net, chaotic=bad)
+    with pytest.raises(ValueError, match="raise_on_failure must be True or False"):
+        lr.solve(net, raise_on_failure=0)
+    with pytest.raises(ValueError, match="n_scan must be an integer <= 100000"):
+        lr.solve(net, n_scan=10**12)
+    with pytest.raises(ValueError, match="n_starts"):
+        lr.solve(net, n_starts=10**12)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        # found by probing next to the fuzz: OverflowError (means or inputs 1e300, explicit
+        # entries 1e300), LinAlgError (M_m = M_n = 1e200), and g = 1e3 "converged" on the
+        # unstable static state because the chaotic one was not resolved
+        (dict(means=(1e300, 1.0), cov=np.eye(2)), r"LowRankNetwork.means reaches 1e\+300"),
+        (dict(means=(1.0, 1.0, 1.0), cov=np.eye(3), inputs=(1e300,)), "LowRankNetwork.inputs"),
+        (dict(means=(1.0, 1.0), cov=np.diag([1e300, 1.0])), r"cov \(standard deviations\)"),
+        (dict(m=np.array([1e60, 1.0]), n=np.ones(2)), r"LowRankNetwork.m reaches"),
+        (dict(g=1e3, means=(1.0, 2.0), cov=np.eye(2)), r"LowRankNetwork.g = 1000: .*chaotic=False"),
+    ],
+)
+def test_solve_refuses_scales_it_cannot_resolve(kw, match):
+    net = LowRankNetwork(N=kw.pop("N", 2 if "m" in kw else 10), **kw)
+    with pytest.raises(ValueError, match=match):
+        lr.solve(net)
+
+
+def test_solve_scales_within_the_limits():
+    """Rank one, g = 0, rho = 1: kappa = sqrt(2/pi) S for large S (|phi| -> sign, <|z|>),
+    resolved up to the loading limit 1e50; the static states of a large g stay available."""
+    for S in (1e3, 1e25):
+        net = LowRankNetwork.rank_one(N=10, S_m=S, S_n=S, rho=1.0)
+        k = max(float(s.kappa[0]) for s in lr.solve(net, chaotic=False).solutions)
+        assert k == pytest.approx(math.sqrt(2.0 / math.pi) * S, rel=1e-6)
+    big = LowRankNetwork.rank_one(N=10, g=1e3, M_m=1.0, M_n=2.0, S_m=1.0)
+    assert lr.solve(big, chaotic=False).solutions
+
+
+def test_connectivity_outliers_checks_chi_whenever_given():
+    """chi = NaN, a string or a wrong shape was accepted without a word where it was not used."""
+    net = LowRankNetwork.rank_one(N=10, M_m=1.0, M_n=2.0, S_m=1.0)
+    with pytest.raises(ValueError, match="chi needs a network with explicit vectors"):
+        lr.connectivity_outliers(net, chi=np.nan)
+    ex = net.sampled(1)
+    for bad in (np.nan, "a", np.ones((3, 3))):
+        with pytest.raises((ValueError, TypeError), match="chi"):
+            lr.connectivity_outliers(ex, chi=bad)
 
 
 def test_divergent_relu_raises_convergence_error():

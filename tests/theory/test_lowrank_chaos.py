@@ -24,6 +24,9 @@ from rnmf.models import LowRankNetwork, RateNetwork
 from rnmf.theory import dmft
 from rnmf.theory.dmft import mixture
 from rnmf.theory.gaussian import expect, expect2
+from rnmf.theory.lowrank._load import _Load
+from rnmf.theory.lowrank.chaotic import _chaos_closure, _chaotic_closure_vec, _chaotic_rank_one
+from rnmf.theory.lowrank.static import _kappa_bound
 
 REF = dict(M_m=1.1, M_n=2.0, S_m=1.0)  # docs/references.md sec. 4 (M&O 2018 Fig. 1 parameters)
 
@@ -61,8 +64,8 @@ def ref_one():
 def test_p1_states_match_original_path(ref_one):
     """Every rank-one chaotic state agrees with the original path (one DMFT solve per kappa,
     :func:`rnmf.theory.dmft.solve`) to 1e-8 in kappa, Delta0, Delta_inf and the slope."""
-    L = lr._Load(ref_one.model)
-    old = lr._chaotic_rank_one(L, 1e-10, 14, True)
+    L = _Load(ref_one.model)
+    old = _chaotic_rank_one(L, 1e-10, 14, True)
     new = _chaotic(ref_one)
     assert len(new) == len(old) == 3
     for s, (k, sol, slope, _) in zip(new, sorted(old, key=lambda t: t[0]), strict=True):
@@ -78,11 +81,11 @@ def test_p1_closure_matches_dmft_nonsymmetric():
     """The chaotic kappa map F_c(kappa) equals the one-population path at kappa values with a
     nonzero mean input (m, n correlated, no odd symmetry used) to 1e-8."""
     net = LowRankNetwork.rank_one(N=10, g=2.2, M_m=0.8, M_n=1.5, S_m=0.7, S_n=1.0, rho=0.4)
-    L = lr._Load(net)
+    L = _Load(net)
     ks = np.array([-0.6, -0.1, 0.05, 0.4])
-    F, D0, Dinf = lr._chaos_closure(L, ks[:, None])
+    F, D0, Dinf = _chaos_closure(L, ks[:, None])
     for i, k in enumerate(ks):
-        Fo, sol = lr._chaotic_closure_vec(L, np.array([k]), 1e-11)
+        Fo, sol = _chaotic_closure_vec(L, np.array([k]), 1e-11)
         S = (0.7 * k) ** 2
         assert F[i, 0] == pytest.approx(Fo[0], abs=1e-8)
         assert D0[i] + S == pytest.approx(sol.Delta0, abs=1e-8)
@@ -229,7 +232,7 @@ def test_mixture_bistable_chaos_and_closure(mix_state):
     the returned state satisfies the kappa equation, the hilltop and energy conditions and
     the population bookkeeping (Delta0 = sum_p alpha_p (Delta0_p + mu_p^2) - mu^2)."""
     res, (s,) = mix_state
-    L = lr._Load(res.model)
+    L = _Load(res.model)
     pair = [x for x in res.solutions if x.regime == "chaotic" and x.stable]
     assert len(pair) == 2 and pair[0].kappa[0] == pytest.approx(-pair[1].kappa[0], rel=1e-8)
     zero = [x for x in res.solutions if x.regime == "chaotic" and x.kappa[0] == 0.0]
@@ -356,15 +359,15 @@ def _grid_oracle(L, n_fine: int = 16) -> list[np.ndarray]:
     the region where chaos exists, a fine grid (even size: no node on the axes) over it marks
     every cell where both components of F_c(kappa) - kappa change sign, and Powell's hybrid
     method from each marked cell's centre polishes the root."""
-    B = lr._kappa_bound(L)
+    B = _kappa_bound(L)
     ax = np.linspace(-B, B, 16)
     KK = np.array(np.meshgrid(ax, ax, indexing="ij")).reshape(2, -1).T
-    F, *_ = lr._chaos_closure(L, KK)
+    F, *_ = _chaos_closure(L, KK)
     fin = np.all(np.isfinite(F), axis=1)
     E = min(B, float(np.abs(KK[fin]).max()) + (ax[1] - ax[0]))
     ax = np.linspace(-E, E, n_fine)
     KK = np.array(np.meshgrid(ax, ax, indexing="ij")).reshape(2, -1).T
-    F, *_ = lr._chaos_closure(L, KK)
+    F, *_ = _chaos_closure(L, KK)
     G = (F - KK).reshape(n_fine, n_fine, 2)
     roots: list[np.ndarray] = []
     for i in range(n_fine - 1):
@@ -379,7 +382,7 @@ def _grid_oracle(L, n_fine: int = 16) -> list[np.ndarray]:
                 continue  # a root on a cell edge marks its neighbours too
 
             def res(k):
-                Fk, *_ = lr._chaos_closure(L, k[None])
+                Fk, *_ = _chaos_closure(L, k[None])
                 return np.where(np.isfinite(Fk[0]), Fk[0] - k, 1e3)
 
             r = optimize.root(res, x0, method="hybr", options={"xtol": 1e-12})
@@ -396,7 +399,7 @@ def test_rank_two_search_finds_every_grid_state():
     axis pairs and two mixed pairs); stability = all eigenvalues of dF/dkappa below 1,
     checked against an independent central-difference Jacobian."""
     net = _mixture_rank_two()
-    L = lr._Load(net)
+    L = _Load(net)
     oracle = _grid_oracle(L)
     res = lr.solve(net, n_starts=32)
     found = [s for s in res.solutions if s.regime == "chaotic"]
@@ -404,11 +407,11 @@ def test_rank_two_search_finds_every_grid_state():
     assert len(found) == len(oracle)
     for q in oracle:
         assert any(np.max(np.abs(s.kappa - q)) < 1e-7 for s in found), q
-    B = lr._kappa_bound(L)
+    B = _kappa_bound(L)
     h = 1e-4 * B
     E = h * np.eye(2)
     pts = np.concatenate([np.concatenate([s.kappa + E, s.kappa - E]) for s in found])
-    Fall, *_ = lr._chaos_closure(L, pts)
+    Fall, *_ = _chaos_closure(L, pts)
     for i, s in enumerate(found):
         Fi = Fall[4 * i : 4 * i + 4]
         J = (Fi[:2] - Fi[2:]).T / (2 * h)
@@ -463,6 +466,36 @@ def test_chaotic_variance_rejects_bad_input(kw):
 def test_mixture_potential_rejects_bad_covariance():
     with pytest.raises(ValueError, match="Delta0"):
         mixture.potential(2.0, "tanh", [1.0], [0.0], [0.0], [3.0], Delta0=1.0)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        # found by probing next to the fuzz: g = 1e300 OverflowError, g = '2' accepted,
+        # weights 'a' / lags 'a' "could not convert", n_tau = 1e12 a raw 7 TiB MemoryError,
+        # potential at Delta = NaN returned NaN silently
+        (lambda: mixture.chaotic_variance(1e300, "tanh", [1.0], [0.0], [0.5]), "g = 1e.300"),
+        (lambda: mixture.chaotic_variance("2", "tanh", [1.0], [0.0], [0.5]), "g must be a real"),
+        (lambda: mixture.solve_mixture(2.0, "tanh", "a", [0.0], [0.5]), "weights must be"),
+        (
+            lambda: mixture.solve_mixture(2.0, "tanh", [1.0], [0.0], [0.5], n_tau=10**12),
+            r"n_tau=1000000000000 would allocate .* GiB",
+        ),
+        (lambda: mixture.solve_mixture(2.0, "tanh", [1.0], [0.0], [0.5], n_tau="a"), "n_tau"),
+        (
+            lambda: mixture.potential(2.0, "tanh", [1.0], [0.0], [0.0], [np.nan], Delta0=1.0),
+            "Delta",
+        ),
+        (lambda: mixture.potential(2.0, "tanh", [1.0], [0.0], [0.0], [0.5], Delta0=None), "Delta0"),
+        (
+            lambda: mixture.solve_mixture(2.0, "tanh", [1.0], [0.0], [0.5]).autocorrelation("a"),
+            "lags must be numbers",
+        ),
+    ],
+)
+def test_mixture_arguments_are_named(call, match):
+    with pytest.raises((ValueError, TypeError, MemoryError), match=match):
+        call()
 
 
 def test_solve_mixture_returns_none_without_chaos():

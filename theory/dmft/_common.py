@@ -19,6 +19,7 @@ with :math:`dF/d\Delta = C_\phi` and :math:`dC_\phi/d\Delta = q` (Price's theore
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -130,7 +131,9 @@ class DMFTResult(Result):
         splice point and the exponential tail beyond it.  Discrete time: ``lags``
         must be integers; beyond the stored lags the geometric tail is used.
         """
-        lag = np.abs(np.asarray(lags, dtype=float))
+        from rnmf._checks import check_array
+
+        lag = np.abs(check_array("lags", lags, finite=False)).reshape(np.shape(lags))
         if not np.all(np.isfinite(lag)):
             raise ValueError("lags contain NaN or infinite values")
         L = self.Delta0 - self.Delta_inf
@@ -162,14 +165,23 @@ class DMFTResult(Result):
         return out if out.ndim else float(out)
 
 
-def check_memory(name: str, value: Any, nbytes: float) -> None:
+def check_tol(tol: Any, name: str = "tol") -> float:
+    """Return a relative tolerance in (0, 1e-3) as a float, or raise naming ``name``."""
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not 0 < float(tol) < 1e-3:
+        raise ValueError(f"{name} must be a relative tolerance in (0, 1e-3), got {tol!r}")
+    return float(tol)
+
+
+def check_memory(name: str, value: Any, nbytes: float, hint: str | None = None) -> None:
     """Refuse, before allocating, a size argument whose arrays would not fit into memory.
 
     ``nbytes`` is the estimate of the peak memory the call needs for ``name = value``;
     :class:`rnmf._memory.InsufficientMemoryError` (a ValueError and a MemoryError) names the
     argument, the estimate and the available memory.
     """
-    _check_memory(f"{name}={value!r}", {name: float(nbytes)}, hint=f"Pass a smaller {name}.")
+    _check_memory(
+        f"{name}={value!r}", {name: float(nbytes)}, hint=hint or f"Pass a smaller {name}."
+    )
 
 
 # ----------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from rnmf._checks import check_array, check_bool, check_choice, check_finite
 from rnmf.models import RateNetwork
 
 from ..gaussian import expect, nodes
 from ._common import Stats, check_memory, illinois
 from .lyapunov import lyapunov_odd
-from .states import _check_net
+from .states import _check_net, check_mean_scale, check_resolved
 from .stationary import _CHI_CRITICAL, solve
 
 __all__ = ["solve_grid", "transition", "transition_curve"]
@@ -52,8 +53,12 @@ def transition(
     """
     _check_net(net)
     fields = ("g", "J0", "I0", "sigma_I", "sigma_noise")
-    if param not in fields:
-        raise ValueError(f"param must be one of {fields}, got {param!r}")
+    param = check_choice("param", param, fields)
+    xtol = check_finite("xtol", xtol)
+    if xtol <= 0:
+        raise ValueError(f"xtol must be a positive tolerance, got {xtol!r}")
+    if bracket is not None:
+        bracket = _check_bracket(bracket)
 
     def lam(v: float) -> float:
         r = solve(replace(net, **{param: float(v)}), raise_on_failure=False)
@@ -78,9 +83,7 @@ def transition(
                 f"lambda_max does not change sign for {param} in [{values[0]:g}, {values[-1]:g}]; "
                 "pass bracket=(lo, hi)"
             )
-    lo, hi = (float(b) for b in bracket)
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"bracket must be two finite numbers lo < hi, got {bracket!r}")
+    lo, hi = bracket
     flo, fhi = lam(lo), lam(hi)
     if flo == 0.0 or fhi == 0.0:
         return lo if flo == 0.0 else hi
@@ -90,6 +93,14 @@ def transition(
             f"({flo:.3g}, {fhi:.3g}); pass a bracket around the transition"
         )
     return float(optimize.brentq(lam, lo, hi, xtol=xtol))
+
+
+def _check_bracket(bracket: Any) -> tuple[float, float]:
+    """``bracket`` as two finite floats lo < hi, or a ValueError naming it."""
+    b = check_array("bracket", bracket)
+    if b.shape != (2,) or not b[0] < b[1]:
+        raise ValueError(f"bracket must be two finite numbers lo < hi, got {bracket!r}")
+    return float(b[0]), float(b[1])
 
 
 def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dict[str, np.ndarray]:
@@ -118,7 +129,9 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dic
         Compute lambda_max and label noisy states by its sign (default, as :func:`solve`);
         False skips it (faster; noisy states with ``chi >= 1`` are then ``"unresolved"``).
     **arrays
-        Fields ``g, J0, I0, sigma_I, sigma_noise`` as arrays, broadcast together.
+        Fields ``g, J0, I0, sigma_I, sigma_noise`` as arrays of real numbers, broadcast
+        together (non-empty; the limits of :func:`solve` on the variance scale of a
+        saturating ``phi`` and on ``J0``, ``I0`` apply to every point and are checked up front).
 
     Returns
     -------
@@ -148,6 +161,7 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dic
     (100, 100)
     """
     _check_net(net)
+    lyapunov = check_bool("lyapunov", lyapunov)
     allowed = ("g", "J0", "I0", "sigma_I", "sigma_noise")
     if not arrays:
         raise ValueError(
@@ -157,12 +171,13 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dic
     for k, v in arrays.items():
         if k not in allowed:
             raise ValueError(f"solve_grid varies the fields {allowed}; got {k!r}")
-        try:
-            a = np.asarray(v, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{k} must be a real array: {exc}") from exc
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{k} contains NaN or infinite entries; pass finite values")
+        a = check_array(k, v)
+        if np.asarray(v).dtype.kind == "b":
+            raise ValueError(f"{k} must be numbers, got booleans {v!r}")
+        if np.ndim(v) == 0:
+            a = a.reshape(())  # check_array returns at least 1-D
+        if a.size == 0:
+            raise ValueError(f"{k} is empty (shape {a.shape}); pass at least one value")
         if k in ("g", "sigma_I", "sigma_noise") and np.any(a < 0):
             raise ValueError(f"{k} must be >= 0, got min {a.min():g}")
         vals[k] = a
@@ -177,6 +192,10 @@ def solve_grid(net: RateNetwork, *, lyapunov: bool = True, **arrays: Any) -> dic
     check_memory("parameter arrays (broadcast size)", size, 16 * 8.0 * size)
     full = {k: np.broadcast_to(np.asarray(getattr(net, k), float), shape) for k in allowed}
     full.update(bvals)
+    check_resolved(
+        net.phi.kind, full["g"], full["sigma_I"], full["sigma_noise"], discrete=net.discrete
+    )
+    check_mean_scale(full["J0"], full["I0"])
     out = {
         "mu": np.zeros(shape),
         "Delta0": np.full(shape, np.nan),
@@ -358,27 +377,33 @@ def transition_curve(
     """
     _check_net(net)
     fields = ("g", "J0", "I0", "sigma_I", "sigma_noise")
-    if param not in fields or along not in fields:
+    if not all(isinstance(v, str) and v in fields for v in (param, along)):  # no array compare
         raise ValueError(f"param and along must be fields among {fields}, got {param!r}, {along!r}")
     if param == along:
         raise ValueError(f"param and along must differ, got {param!r} twice")
-    try:
-        v = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"values must be a real 1-D array: {exc}") from exc
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"values must be a non-empty 1-D array, got shape {v.shape}")
-    if not np.all(np.isfinite(v)):
-        raise ValueError("values contain NaN or infinite entries; pass finite values")
+    v = check_array("values", values)
+    if v.ndim != 1 or v.size == 0 or np.ndim(values) == 0:
+        raise ValueError(f"values must be a non-empty 1-D array, got shape {np.shape(values)}")
     if along in ("g", "sigma_I", "sigma_noise") and np.any(v < 0):
         raise ValueError(f"{along} must be >= 0, got min {v.min():g}")
-    if not (isinstance(xtol, float | int) and math.isfinite(xtol) and xtol > 0):
+    xtol = check_finite("xtol", xtol)
+    if xtol <= 0:
         raise ValueError(f"xtol must be a positive tolerance, got {xtol!r}")
     if bracket is not None:
-        lo, hi = (float(b) for b in bracket)
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise ValueError(f"bracket must be two finite numbers lo < hi, got {bracket!r}")
+        lo, hi = _check_bracket(bracket)
     full = {k: np.asarray(getattr(net, k), float) for k in fields}
+    if along in ("g", "sigma_I", "sigma_noise"):
+        # the values of ``along`` are used as they are (the scanned param stays <= 10)
+        scale = {k: full[k] for k in ("g", "sigma_I", "sigma_noise")}
+        scale[along] = v
+        check_resolved(
+            net.phi.kind,
+            scale["g"],
+            scale["sigma_I"],
+            scale["sigma_noise"],
+            discrete=net.discrete,
+            prefix=f"values of {along}: ",
+        )
     if not (_fast_family(net, full) and {param, along} == {"g", "sigma_noise"}):
         out = np.full(v.size, np.nan)
         for i, x in enumerate(v):

@@ -71,11 +71,13 @@ from typing import Any
 import numpy as np
 from numpy.polynomial import Chebyshev
 
+from rnmf._checks import check_array, check_int, check_nonnegative
 from rnmf.results import Result
 from rnmf.transfer import Transfer, as_transfer
 
 from ..gaussian import expect, expect2
-from ._common import illinois, newton_trajectory
+from ._common import check_memory, illinois, newton_trajectory
+from .states import check_resolved
 
 __all__ = ["MixtureChaos", "chaotic_variance", "potential", "solve_mixture"]
 
@@ -230,9 +232,13 @@ def potential(
     shape (P,), ``Delta`` an array of covariances of the shared field in [0, Delta0].
     """
     g, tr, w, mu, S = _check(g, phi, weights, mu, S)
-    D = np.atleast_1d(np.asarray(Delta, float))
-    if not (math.isfinite(Delta0) and Delta0 >= 0) or np.any(np.abs(D) > Delta0 * (1 + 1e-12)):
-        raise ValueError("need Delta0 >= 0 and |Delta| <= Delta0")
+    D = np.atleast_1d(check_array("Delta", Delta))
+    Delta0 = check_nonnegative("Delta0", Delta0)
+    if np.any(np.abs(D) > Delta0 * (1 + 1e-12)):
+        raise ValueError(
+            f"Delta must lie in [-Delta0, Delta0] = [{-Delta0:g}, {Delta0:g}], got max |Delta| = "
+            f"{float(np.max(np.abs(D))):g}"
+        )
     mx = _Mix(tr, g, w)
     M = D.size
     F = mx.two(
@@ -547,22 +553,20 @@ def _final_secant(
 
 
 def _check(g: Any, phi: Any, weights: Any, mu: Any, S: Any):
-    g = float(g)
-    if not (math.isfinite(g) and g >= 0):
-        raise ValueError(f"g must be finite and >= 0, got {g}")
+    g = check_nonnegative("g", g)
     tr = as_transfer(phi, field_name="phi")
-    w = np.atleast_1d(np.asarray(weights, float))
-    if w.ndim != 1 or not np.all(np.isfinite(w)) or np.any(w <= 0):
+    # the shared field has variance <= g^2 sup phi^2: the limit of the one-population DMFT
+    check_resolved(tr.kind, g, 0.0, 0.0)
+    w = check_array("weights", weights)
+    if w.ndim != 1 or np.any(w <= 0):
         raise ValueError(f"weights must be a 1-D array of finite values > 0, got {weights!r}")
     w = w / w.sum()
     P = w.size
     out = []
     for name, v in (("mu", mu), ("S", S)):
-        a = np.asarray(v, float)
+        a = check_array(name, v).reshape(np.shape(v))
         if a.shape[-1:] != (P,) or a.ndim > 2:
             raise ValueError(f"{name} must have shape (P,) or (M, P) with P = {P}, got {a.shape}")
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{name} contains NaN or infinite entries")
         out.append(a)
     if np.any(out[1] < 0):
         raise ValueError("the quenched variances S must be >= 0")
@@ -617,7 +621,7 @@ class MixtureChaos(Result):
     _tail_start: float = math.inf
 
     def _dyn(self, lags: Any) -> np.ndarray:
-        lag = np.abs(np.asarray(lags, dtype=float))
+        lag = np.abs(check_array("lags", lags, finite=False)).reshape(np.shape(lags))
         if not np.all(np.isfinite(lag)):
             raise ValueError("lags contain NaN or infinite values")
         if self._interp is None:
@@ -684,6 +688,8 @@ def solve_mixture(
     g, tr, w, mu, S = _check(g, phi, weights, mu, S)
     if mu.ndim != 1 or S.ndim != 1:
         raise ValueError("solve_mixture takes mu and S of shape (P,)")
+    n_tau = check_int("n_tau", n_tau, minimum=2)
+    check_memory("n_tau", n_tau, 10 * 8.0 * n_tau)  # tau, Delta and temporaries
     mx = _Mix(tr, g, w)
     D0a, Dia, _, _ = _chaotic_rows(mx, mu[None], S[None])
     D0, Dinf = float(D0a[0]), float(Dia[0])

@@ -29,7 +29,7 @@ from ._common import (
     solve_mu,
 )
 
-__all__ = ["find_states"]
+__all__ = ["D_RESOLVED", "MEAN_MAX", "check_mean_scale", "check_resolved", "find_states"]
 
 
 _N_SCAN = 61  # quadrature nodes while scanning for brackets
@@ -43,6 +43,75 @@ def _check_net(net: Any) -> RateNetwork:
     if not isinstance(net, RateNetwork):
         raise ValueError(f"net must be an rnmf.models.RateNetwork, got {type(net).__name__}")
     return net
+
+
+#: Largest variance scale :math:`g^2 + \sigma_I^2 + \sigma^2/2` for a saturating phi (tanh,
+#: erf, custom).  The Gaussian averages use at most 4001 trapezoidal nodes on z in [-9, 9]
+#: (step h = 0.0045); :math:`\tanh(\sqrt{\Delta_0} z)` has poles at distance
+#: :math:`\pi/(2\sqrt{\Delta_0})` from the real axis, so the error of the rule is
+#: :math:`\sim\exp(-\pi^2/(h\sqrt{\Delta_0}))` (Trefethen & Weideman 2014, SIAM Rev 56:385,
+#: eq. 5.3): 1e-10 at :math:`\Delta_0 = 9000`.  Beyond, the chaotic state is lost (g = 500:
+#: only the static root is found, wrongly labelled as the main state), so it is refused.
+D_RESOLVED = 9.0e3
+
+
+#: Largest |J0| and |I0|: the mean equation is bracketed within
+#: ``20 (1 + |I0|)(1 + |J0|)(1 + sqrt(Delta0max))`` (:func:`rnmf.theory.dmft._common._mu_width`),
+#: which must stay far from overflow.
+MEAN_MAX = 1e100
+
+
+def check_mean_scale(J0: Any, I0: Any, *, prefix: str = "") -> None:
+    """Refuse a mean coupling or mean input whose bracket of the mean equation overflows.
+
+    Arrays are accepted; the ValueError names ``J0`` or ``I0``, the value and the limit.
+    """
+    for name, v in (("J0", J0), ("I0", I0)):
+        a = np.abs(np.asarray(v, dtype=float))
+        if a.size and not float(np.max(a)) <= MEAN_MAX:
+            raise ValueError(
+                f"{prefix}|{name}| = {float(np.max(a)):.3g} exceeds {MEAN_MAX:g}: the search for "
+                f"the mean mu (bracketed by 20 (1 + |I0|)(1 + |J0|)(1 + sqrt(Delta0))) would "
+                f"overflow double precision; pass a smaller {name}"
+            )
+
+
+def check_resolved(
+    kind: str,
+    g: Any,
+    sigma_I: Any,
+    sigma_noise: Any,
+    *,
+    discrete: bool = False,
+    prefix: str = "",
+) -> None:
+    r"""Refuse parameters whose variance a saturating ``phi`` cannot be averaged at.
+
+    The variance of the field is bounded by :math:`g^2 + \sigma_I^2 + \sigma^2/2` for
+    :math:`|\phi| \le 1` (continuous time; :math:`\sigma^2` per step in discrete time),
+    see :func:`_dmax`.  Where it exceeds :data:`D_RESOLVED` the quadrature does not resolve
+    ``phi`` on the scale :math:`1/\sqrt{\Delta_0}` (a confident wrong answer, or minutes of
+    work): a ValueError names ``g`` and ``sigma_noise``, the value and the limit.  Unbounded
+    ``phi`` (relu, linear) are averaged exactly on their pieces and are not limited here.
+    Arrays are accepted (the largest value is checked).
+    """
+    if kind not in ("tanh", "erf", "custom"):
+        return
+    g, sI, sn = (np.asarray(v, dtype=float) for v in (g, sigma_I, sigma_noise))
+    with np.errstate(over="ignore"):
+        D = g**2 + sI**2 + sn**2 * (1.0 if discrete else 0.5)
+    if D.size and not float(np.max(D)) <= D_RESOLVED:
+        i = np.unravel_index(int(np.argmax(np.where(np.isnan(D), np.inf, D))), D.shape)
+        gv, sIv, snv = (float(np.broadcast_to(v, D.shape)[i]) for v in (g, sI, sn))
+        noise = "sigma_noise^2" if discrete else "sigma_noise^2/2"
+        raise ValueError(
+            f"{prefix}g = {gv:.6g}, sigma_I = {sIv:.6g}, sigma_noise = {snv:.6g}: the variance "
+            f"scale g^2 + sigma_I^2 + {noise} = {float(D[i]):.3g} exceeds {D_RESOLVED:g}, "
+            f"beyond which the Gaussian averages of the saturating phi ({kind}) are not "
+            "resolved in double precision (its features have width 1/sqrt(Delta0)); reduce "
+            "g or sigma_noise (or sigma_I).  The network is then deep in its saturated regime "
+            "(Delta0 ~ 0.73 g^2 for tanh)"
+        )
 
 
 def _delta_inf(

@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 from numpy.polynomial import Chebyshev
 
+from rnmf._checks import check_array, check_bool, check_finite, check_int, check_nonnegative
 from rnmf.models import RateNetwork
 from rnmf.results import ConvergenceError, Status, finish
 
@@ -84,6 +85,7 @@ from ._common import (
     Stats,
     _order,
     check_memory,
+    check_tol,
     mu_residual,
     newton_trajectory,
     unbounded_result,
@@ -103,6 +105,8 @@ from .states import (
     _energy_residual,
     _quiet_slopes,
     _static_residual,
+    check_mean_scale,
+    check_resolved,
     find_states,
 )
 
@@ -133,10 +137,20 @@ def potential(
         Variance of x (>= 0).
     """
     _check_net(net)
+    D0 = check_nonnegative("Delta0", Delta0)
+    m = net.I0 if mu is None else check_finite("mu", mu)
+    D = check_array("Delta", Delta)
+    if np.ndim(Delta) == 0:
+        D = D.reshape(())  # check_array returns at least 1-D
+    if D.size and not float(np.max(np.abs(D))) <= D0 * (1.0 + 1e-12):
+        raise ValueError(
+            f"Delta must lie in [-Delta0, Delta0] = [{-D0:g}, {D0:g}] (a covariance is bounded "
+            f"by the variance Delta0), got max |Delta| = {float(np.max(np.abs(D))):g}"
+        )
+    D = np.clip(D, -D0, D0)
     st = Stats(net)
-    m = net.I0 if mu is None else mu
-    D = np.asarray(Delta, dtype=float)
-    return -0.5 * D * D + net.g**2 * st.F(m, Delta0, D) + net.sigma_I**2 * D
+    out = -0.5 * D * D + net.g**2 * st.F(m, D0, D) + net.sigma_I**2 * D
+    return float(out) if np.ndim(out) == 0 else out
 
 
 # ----------------------------------------------------------------------------------------
@@ -220,14 +234,28 @@ def schroedinger(
             "schroedinger needs a fluctuating state (Delta0 > Delta_inf); "
             "for a fixed point lambda_max = sqrt(chi) - 1"
         )
-    if not (isinstance(k, int) and k >= 1):
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
-    if not (h > 0 and math.isfinite(h)):
+    h = check_finite("h", h)
+    if not h > 0:
         raise ValueError(f"h must be a positive grid spacing, got {h!r}")
-    if T is not None and not (isinstance(T, float | int) and math.isfinite(T) and T > 0):
-        raise ValueError(f"T must be a positive box half-length, got {T!r}")
+    if T is not None:
+        T = check_finite("T", T)
+        if not T > 0:
+            raise ValueError(f"T must be a positive box half-length, got {T!r}")
+    box = T if T is not None else 40.0
+    if not h <= box / 8.0:
+        raise ValueError(
+            f"h = {h:g} must resolve the box of half-length T = {box:g}: pass h <= T / 8"
+        )
+    n_fine = 2.0 * box / (h / 4.0)
+    if k > n_fine / 8.0:
+        raise ValueError(
+            f"k = {k} eigenvalues exceed what the grid resolves (~{n_fine / 8.0:.0f} for h = "
+            f"{h:g}, T = {box:g}); pass a smaller k"
+        )
     # finest level h/4 on [-T, T]: ~8 float64 arrays of 2 T / (h / 4) points
-    check_memory("h", h, 8 * 8.0 * 2.0 * (T if T is not None else 40.0) / (h / 4.0))
+    check_memory("h and T", (h, box), 8 * 8.0 * n_fine, hint="Pass a larger h or a smaller T.")
     st = Stats(res.model)
     qp = Chebyshev.interpolate(
         lambda D: st.q(res.mu, res.Delta0, D), 48, domain=[res.Delta_inf, res.Delta0]
@@ -452,7 +480,17 @@ def solve(
         transition to chaos (not resolvable in double precision); with False the partial
         result is returned.
     n_tau : int
-        Points of the returned lag grid ``tau`` (>= 2).
+        Points of the returned lag grid ``tau`` (>= 2; refused up front with the memory
+        estimate when its arrays would not fit).
+
+    Raises
+    ------
+    ValueError
+        For a bad argument (the message names it); for a saturating ``phi`` (tanh, erf,
+        custom) whose variance scale :math:`g^2 + \sigma_I^2 + \sigma^2/2` exceeds
+        :data:`rnmf.theory.dmft.states.D_RESOLVED` (9000: g <~ 95 without noise), where the
+        Gaussian averages are not resolved in double precision (g = 500 found only the
+        unstable static state); for :math:`|J_0|` or :math:`|I_0|` above 1e100.
 
     Returns
     -------
@@ -468,12 +506,21 @@ def solve(
     1.92480541
     """
     _check_net(net)
-    if not (isinstance(tol, float | int) and 0 < tol < 1e-3):
-        raise ValueError(f"tol must be a relative tolerance in (0, 1e-3), got {tol!r}")
-    if isinstance(n_tau, bool) or not isinstance(n_tau, int) or n_tau < 2:
-        raise ValueError(f"n_tau must be an integer >= 2, got {n_tau!r}")
+    tol = check_tol(tol)
+    lyapunov = check_bool("lyapunov", lyapunov)
+    raise_on_failure = check_bool("raise_on_failure", raise_on_failure)
+    n_tau = check_int("n_tau", n_tau, minimum=2)
     # tau, Delta and ~8 temporaries of the autocorrelation evaluation, float64 each
     check_memory("n_tau", n_tau, 10 * 8.0 * n_tau)
+    check_resolved(
+        net.phi.kind,
+        net.g,
+        net.sigma_I,
+        net.sigma_noise,
+        discrete=net.discrete,
+        prefix="RateNetwork: ",
+    )
+    check_mean_scale(net.J0, net.I0, prefix="RateNetwork: ")
     if net.discrete:
         return solve_map(net, tol=tol, raise_on_failure=raise_on_failure)
     return _solve_continuous(

@@ -69,68 +69,19 @@ Package layout (one idea per module):
 * :mod:`.outliers` -- eigenvalue outliers of the connectivity.
 """
 
-# The public names (``__all__``) and every private helper of the former single module
-# ``rnmf.theory.lowrank`` stay reachable as ``lowrank.NAME`` (tests use some of them).
-from ._load import (  # noqa: F401
-    _bounded,
-    _check_lr,
-    _Load,
-    _moments,
-    _require_g0,
-)
-from .chaotic import (  # noqa: F401
-    _chaos_closure,
-    _chaos_jacobian,
-    _chaos_rank_one_all,
-    _chaos_rank_r_all,
-    _chaotic_closure,
-    _chaotic_closure_vec,
-    _chaotic_rank_one,
-    _mix,
-    _sobol_starts,
-)
+# Only the public API is re-exported; private helpers live in (and are imported from) the
+# module that defines them, e.g. ``rnmf.theory.lowrank.chaotic._chaos_closure``.
 from .cycles import LimitCycle, rotational_limit_cycle
-from .latent import (  # noqa: F401
-    _GH_W,
-    _GH_Z,
-    LatentTrajectory,
-    _latent_dmft,
-    _latent_F,
-    _phiphi,
-    latent_dynamics,
-    latent_fixed_points,
-)
+from .latent import LatentTrajectory, latent_dynamics, latent_fixed_points
 from .outliers import connectivity_outliers
-from .phase import (  # noqa: F401
-    _PD_NODES,
-    PHASES,
+from .phase import (
     LowRankPhaseDiagram,
-    _as_strengths,
-    _avg,
-    _check_pd_args,
-    _het_stable,
-    _het_static,
-    _scs_variance,
-    _static_zero_variance,
     critical_g_bistable_chaos,
     critical_g_chaos,
     phase_diagram,
 )
-from .static import (  # noqa: F401
-    _d_eta,
-    _kappa_bound,
-    _kappa_map,
-    _quiet_candidates,
-    _static_rank_one,
-    _static_rank_r,
-    linear_stability,
-)
-from .stationary import (  # noqa: F401
-    LowRankState,
-    _chaotic_state,
-    _state_from_static,
-    solve,
-)
+from .static import linear_stability
+from .stationary import LowRankState, solve
 
 __all__ = [
     "LatentTrajectory",

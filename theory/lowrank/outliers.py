@@ -57,11 +57,17 @@ def connectivity_outliers(
     bulk_radius : float
         g.
     """
-    from rnmf._checks import check_int, check_positive
+    from rnmf._checks import check_array, check_int, check_positive
 
     net = _check_lr(net)
     tol = check_positive("tol", tol)
-    max_terms = check_int("max_terms", max_terms, minimum=1)
+    max_terms = check_int("max_terms", max_terms, minimum=1, maximum=100_000)
+    if chi is not None:  # checked whenever given, also where it is not needed below
+        if not net.explicit:
+            raise ValueError(
+                "chi needs a network with explicit vectors m, n (use net.sampled(rng))"
+            )
+        chi = check_array("chi", chi, shape=(net.N, net.N))
     if net.explicit:
         O = np.asarray(net.n).T @ np.asarray(net.m) / net.N
     else:
@@ -71,11 +77,6 @@ def connectivity_outliers(
     ev = ev[np.abs(ev) > net.g]
     if chi is None or net.g == 0.0 or ev.size == 0:
         return ev, float(net.g)
-    if not net.explicit:
-        raise ValueError("chi needs a network with explicit vectors m, n (use net.sampled(rng))")
-    from rnmf._checks import check_array
-
-    chi = check_array("chi", chi, shape=(net.N, net.N))
     m, n = np.asarray(net.m), np.asarray(net.n)
     # series terms T_k = n^T (g chi)^k m / N, computed once
     terms = [n.T @ m / net.N]

@@ -13,10 +13,18 @@ from typing import Any
 
 import numpy as np
 
+from rnmf._checks import (
+    check_array,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_positive,
+)
 from rnmf.models import RateNetwork
 from rnmf.results import Result
 
-from ..dmft._common import illinois
+from ..dmft._common import check_memory, illinois
+from ..dmft.states import D_RESOLVED
 from ..gaussian import nodes
 from ._load import _moments
 
@@ -32,7 +40,10 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # rank-one phase diagram in (g, M_m M_n)
 # ----------------------------------------------------------------------------------------
+#: largest n_boundary (points per boundary curve; each costs a vectorised root search)
+_MAX_BOUNDARY = 100_000
 _PD_NODES = 161  # trapezoidal nodes on the grid (error < 1e-6 for Delta0 <~ 30, tanh)
+_PD_DMAX = 30.0  # beyond this Delta0 the grid points are solved with resolved averages
 
 
 def _avg(tr: Any, mu: np.ndarray, D: np.ndarray, names: tuple[str, ...], n: int | None) -> dict:
@@ -130,10 +141,16 @@ def _het_stable(tr: Any, g: np.ndarray, s: np.ndarray, w: float, M_m: float, mu,
     e = _avg(tr, mu, D0, ("dphi", "dphi2", "phi2"), n)
     bulk = np.sqrt(g**2 * e["dphi2"])
     # reduced 2x2 problem (linear_stability) with n = M_n, m = M_m + S_m xi
-    z, wq = nodes(n or 401, method="trap")
+    # the outlier averages integrate phi' (width 1/sqrt(Delta0) in z): a fixed rule of n
+    # nodes on the grid (accurate for Delta0 <~ _PD_DMAX), else resolved for the largest Delta0
+    if n is not None:
+        z, wq = nodes(n, method="trap")
+    else:
+        z, wq = nodes(None, dmax=float(np.nanmax(D0, initial=1.0)))
     sd = np.sqrt(np.maximum(D0, 0.0))
     x = mu[..., None] + sd[..., None] * z
-    dp = tr.derivative(x)
+    with np.errstate(over="ignore"):  # tanh'(x) = 1/cosh(x)^2 underflows to 0 at large |x|
+        dp = tr.derivative(x)
     pp = tr(x) * dp
     E = lambda f, k: (f * z**k) @ wq  # noqa: E731
     M_n = s / M_m
@@ -160,34 +177,76 @@ def _scs_variance(tr: Any, g: np.ndarray) -> np.ndarray:
     from ..dmft import solve_grid
 
     g = np.asarray(g, float)
-    out = solve_grid(RateNetwork(N=1, g=1.0, phi=tr), g=g)
+    out = solve_grid(RateNetwork(N=1, g=1.0, phi=tr), g=g, lyapunov=False)  # Delta0 only
     return np.where(out["regime"] == "quiet", 0.0, out["Delta0"]).astype(float)
 
 
-def _check_pd_args(M_m: float, S_m: float, phi: Any) -> tuple[float, float, Any]:
+def _check_pd_args(M_m: Any, S_m: Any, phi: Any) -> tuple[float, float, Any]:
     from rnmf.transfer import as_transfer
 
-    M_m = float(M_m)
-    if not math.isfinite(M_m) or M_m == 0:
+    M_m = check_finite("M_m", M_m)
+    if M_m == 0:
         raise ValueError(
             f"M_m must be finite and nonzero (the strength is varied through M_n), got {M_m}"
         )
-    S_m = float(S_m)
-    if not math.isfinite(S_m) or S_m < 0:
-        raise ValueError(f"S_m must be finite and >= 0, got {S_m}")
+    S_m = check_nonnegative("S_m", S_m)
     tr = as_transfer(phi, field_name="phi")
     if not (tr.odd and tr.kind in ("tanh", "erf")):
         raise ValueError(
             f"the rank-one phase diagram needs an odd sigmoid phi (tanh or erf), got {tr.name}"
         )
+    # w = S_m / M_m scales the quenched variance w^2 mu^2 (mu <= strength): beyond _W_MAX
+    # the heterogeneous state is saturated and its variance overflows the averages
+    w = S_m / abs(M_m)
+    if not w <= _W_MAX:
+        raise ValueError(
+            f"S_m / |M_m| = {S_m:g} / {abs(M_m):g} = {w:.3g} exceeds {_W_MAX:g}: the quenched "
+            "variance (S_m kappa)^2 of the heterogeneous state is then beyond what the Gaussian "
+            "averages resolve; reduce S_m or increase M_m"
+        )
     return M_m, S_m, tr
 
 
+#: largest S_m / |M_m| of the rank-one phase diagram (quenched variance up to ~1e6 strength^2)
+_W_MAX = 1e3
+#: largest g of the phase diagram and of the boundary searches (g_max): the chaotic kappa = 0
+#: variance ~0.73 g^2 comes from :func:`rnmf.theory.dmft.solve_grid`, which resolves tanh/erf
+#: up to g^2 = D_RESOLVED (9000)
+_G_MAX = math.sqrt(D_RESOLVED)
+
+
 def _as_strengths(name: str, v: Any) -> np.ndarray:
-    a = np.atleast_1d(np.asarray(v, float))
-    if a.ndim != 1 or not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be a 1-D array of finite numbers")
+    a = check_array(name, v)
+    if np.ndim(v) == 0:
+        a = a.reshape(1)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a number or a 1-D array of numbers, got shape {a.shape}")
     return a
+
+
+def _check_quenched(s: np.ndarray, S_m: float, M_m: float) -> None:
+    """The heterogeneous state has Delta0 <= g^2 + (S_m / M_m)^2 strength^2 (mu <= strength):
+    refuse strengths whose quenched variance the averages do not resolve."""
+    w = S_m / abs(M_m)
+    top = float(np.max(np.abs(s), initial=0.0))
+    if w * top > _G_MAX:
+        raise ValueError(
+            f"strength up to {top:g} with S_m / |M_m| = {w:.3g}: the quenched variance "
+            f"(S_m kappa)^2 <= (strength S_m / M_m)^2 = {w * top:.3g}^2 of the "
+            f"heterogeneous state exceeds {D_RESOLVED:g}, beyond which the Gaussian averages "
+            "of tanh/erf are not resolved; pass |strength| * S_m / |M_m| <= "
+            f"{_G_MAX:.4g}"
+        )
+
+
+def _check_g_max(g_max: Any) -> float:
+    g_max = check_positive("g_max", g_max)
+    if g_max > _G_MAX:
+        raise ValueError(
+            f"g_max must be <= {_G_MAX:.4g} (the chaotic variance ~0.73 g^2 of tanh/erf is "
+            f"resolved up to g^2 = {D_RESOLVED:g}), got {g_max:g}"
+        )
+    return g_max
 
 
 def critical_g_chaos(
@@ -208,7 +267,7 @@ def critical_g_chaos(
     phi : str or Transfer
         tanh or erf.
     g_max : float
-        Upper end of the search (NaN returned where g_C > g_max).
+        Upper end of the search (> 0, <= ~94.9; NaN returned where g_C > g_max).
 
     Returns
     -------
@@ -222,6 +281,8 @@ def critical_g_chaos(
     """
     M_m, S_m, tr = _check_pd_args(M_m, S_m, phi)
     s = _as_strengths("strength", strength)
+    _check_quenched(s, S_m, M_m)
+    g_max = _check_g_max(g_max)
     w = S_m / M_m
     out = np.full(s.size, np.nan)
     slope0 = float(tr.derivative(0.0))
@@ -278,7 +339,10 @@ def critical_g_bistable_chaos(
     from rnmf.transfer import as_transfer
 
     tr = as_transfer(phi, field_name="phi")
+    if not (tr.odd and tr.kind in ("tanh", "erf")):
+        raise ValueError(f"critical_g_bistable_chaos needs phi tanh or erf, got {tr.name}")
     s = _as_strengths("strength", strength)
+    g_max = _check_g_max(g_max)
     slope0 = float(tr.derivative(0.0))
     out = np.full(s.size, np.nan)
     cand = np.nonzero(s * slope0 > 1.0)[0]
@@ -366,13 +430,14 @@ def phase_diagram(
     Parameters
     ----------
     g, strength : 1-D arrays
-        Random strength g (>= 0) and structure strength :math:`s = M_mM_n`.
+        Random strength g (0 to ~94.9, the range where the chaotic variance of tanh/erf is
+        resolved) and structure strength :math:`s = M_mM_n`.
     M_m, S_m : float
         Mean (nonzero) and standard deviation of m.
     phi : str or Transfer
         tanh or erf.
     n_boundary : int
-        Points per boundary curve (>= 2).
+        Points per boundary curve (2 to 100000).
 
     Returns
     -------
@@ -381,18 +446,39 @@ def phase_diagram(
     M_m, S_m, tr = _check_pd_args(M_m, S_m, phi)
     gv = _as_strengths("g", g)
     sv = _as_strengths("strength", strength)
-    if np.any(gv < 0):
-        raise ValueError("g must be >= 0")
-    if isinstance(n_boundary, bool) or not isinstance(n_boundary, int) or n_boundary < 2:
-        raise ValueError(f"n_boundary must be an integer >= 2, got {n_boundary!r}")
+    _check_quenched(sv, S_m, M_m)
+    if np.any(gv < 0) or np.any(gv > _G_MAX):
+        raise ValueError(
+            f"g must lie in [0, {_G_MAX:.4g}] (the chaotic variance ~0.73 g^2 of tanh/erf is "
+            f"resolved up to g^2 = {D_RESOLVED:g}), got min {gv.min():g}, max {gv.max():g}"
+        )
+    n_boundary = check_int("n_boundary", n_boundary, minimum=2, maximum=_MAX_BOUNDARY)
+    # grid: ~12 float64 arrays of _PD_NODES per point; boundaries: ~12 arrays of the
+    # quadrature (<= 4001 nodes) per boundary point
+    check_memory(
+        "g x strength grid / n_boundary",
+        (gv.size, sv.size, n_boundary),
+        12 * 8.0 * (gv.size * sv.size * _PD_NODES + n_boundary * 4001),
+    )
     w = S_m / M_m
     G, S = np.meshgrid(gv, sv)
     mu, D0, exists = _het_static(tr, G, S, w, _PD_NODES)
+    # the fixed rule of _PD_NODES is accurate to ~1e-6 up to Delta0 ~ _PD_DMAX; beyond (large
+    # strength: Delta0 ~ (S_m kappa)^2) it was off by 0.5 % in Delta0 and 25 % in the bulk
+    # radius at strength 30: those points are solved again with resolved averages
+    wide = exists & (D0 > _PD_DMAX)
+    if np.any(wide):
+        mu[wide], D0[wide], exists[wide] = _het_static(tr, G[wide], S[wide], w, None)
     bulk = np.full(G.shape, np.nan)
     re_out = np.full(G.shape, np.nan)
-    if np.any(exists):
-        b, r = _het_stable(tr, G[exists], S[exists], w, M_m, mu[exists], D0[exists], _PD_NODES)
-        bulk[exists], re_out[exists] = b, r
+    narrow = exists & ~wide
+    if np.any(narrow):
+        b, r = _het_stable(tr, G[narrow], S[narrow], w, M_m, mu[narrow], D0[narrow], _PD_NODES)
+        bulk[narrow], re_out[narrow] = b, r
+    idx = np.nonzero((exists & wide).ravel())[0]
+    for lo in range(0, idx.size, 256):  # resolved rules have up to 4001 nodes: in blocks
+        j = np.unravel_index(idx[lo : lo + 256], G.shape)
+        bulk[j], re_out[j] = _het_stable(tr, G[j], S[j], w, M_m, mu[j], D0[j], None)
     slope0 = abs(float(tr.derivative(0.0)))
     quiet_stable = (G * slope0 < 1.0) & (S * slope0 < 1.0)
     het_stable = exists & (bulk < 1.0) & (np.nan_to_num(re_out, nan=np.inf) < 1.0)
@@ -407,8 +493,8 @@ def phase_diagram(
     # both chaotic boundaries start at (g, s) = (1/phi'(0), 1/phi'(0)), added exactly
     s_line = np.linspace(1.01 / slope0, max(s_hi, 1.02 / slope0), n_boundary - 1)
     gmax = 2 * float(gv.max(initial=1.0))
-    gC = critical_g_chaos(s_line, M_m=M_m, S_m=S_m, phi=tr, g_max=max(10.0, gmax))
-    gBB = critical_g_bistable_chaos(s_line, phi=tr, g_max=max(20.0, gmax))
+    gC = critical_g_chaos(s_line, M_m=M_m, S_m=S_m, phi=tr, g_max=min(max(10.0, gmax), _G_MAX))
+    gBB = critical_g_bistable_chaos(s_line, phi=tr, g_max=min(max(20.0, gmax), _G_MAX))
     s_line = np.r_[1.0 / slope0, s_line]
     gC = np.r_[1.0 / slope0, gC]
     gBB = np.r_[1.0 / slope0, gBB]

@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from rnmf._checks import check_bool, check_int
 from rnmf.models import LowRankNetwork
 from rnmf.results import ConvergenceError, Result, Status, finish
 
-from ._load import _check_lr, _Load
+from ..dmft._common import check_memory, check_tol
+from ..dmft.states import D_RESOLVED
+from ._load import COARSE_P, _check_lr, _Load
 from .chaotic import (
     _chaos_closure,
     _chaos_jacobian,
@@ -37,6 +40,48 @@ from .static import (
 )
 
 __all__ = ["LowRankState", "solve"]
+
+#: Largest ``n_scan`` and ``n_starts``: the rank-one chaotic scan solves the mixture DMFT at
+#: ``n_scan // 16`` kappa values (~10 ms each) and each rank-R start runs Newton (~0.1 s),
+#: so beyond these limits a call would run for hours.
+_MAX_SCAN = 100_000
+_MAX_STARTS = 10_000
+
+#: Largest magnitude of a loading statistic (mean, standard deviation, explicit entry, input
+#: amplitude): the variance of x grows like (S kappa)^2 ~ scale^4, which must stay finite
+#: (checked: rank one with rho = 1 gives kappa = sqrt(2/pi) S to 1e-15 up to S = 1e50; at
+#: 1e100 the products overflow).
+LOAD_MAX = 1e50
+
+
+def _check_scales(net: LowRankNetwork, chaotic: bool) -> None:
+    """Refuse loadings whose products overflow, and a bulk g whose chaotic state the
+    mixture DMFT cannot resolve (tanh/erf averages up to a variance of ``D_RESOLVED``)."""
+    parts = {}
+    if net.explicit:  # named first: means and cov are their sample statistics
+        parts["m"] = np.abs(np.asarray(net.m))
+        parts["n"] = np.abs(np.asarray(net.n))
+        if net.input_vectors is not None:
+            parts["input_vectors"] = np.abs(np.asarray(net.input_vectors))
+    parts["means"] = np.abs(net.mean_array())
+    parts["cov (standard deviations)"] = np.sqrt(np.abs(np.diagonal(net.cov_array(), 0, 1, 2)))
+    parts["inputs"] = np.abs(np.asarray(net.inputs, float))
+    for name, a in parts.items():
+        if a.size and float(np.max(a)) > LOAD_MAX:
+            raise ValueError(
+                f"LowRankNetwork.{name} reaches {float(np.max(a)):.3g}, beyond {LOAD_MAX:g}: "
+                "the variance of the input (S kappa)^2 grows like the 4th power of the "
+                "loadings and would overflow double precision; rescale the loadings"
+            )
+    if chaotic and net.g > 0 and net.phi.kind in ("tanh", "erf", "custom"):
+        if net.g**2 > D_RESOLVED:
+            raise ValueError(
+                f"LowRankNetwork.g = {net.g:g}: the chaotic states come from the mixture DMFT, "
+                f"whose Gaussian averages of the saturating phi ({net.phi.kind}) resolve "
+                f"variances up to {D_RESOLVED:g} (g <= {math.sqrt(D_RESOLVED):.4g}); pass "
+                "chaotic=False for the static states only (exact at any g)"
+            )
+
 
 # populations of the coarse measure on which chaotic states of explicit networks are solved
 # (the mixture DMFT costs ~1 s per population and 24 kappa rows; 16 leaves of a sampled
@@ -297,11 +342,22 @@ def solve(
     tol : float
         Tolerance of the DMFT solves (relative, in (0, 1e-3)).
     n_scan : int
-        Scan points for rank one (>= 20).
+        Scan points for rank one (20 to 100000; refused up front when the scan's arrays
+        would not fit into memory).
     n_starts : int
-        Quasi-random starts of the rank R >= 2 chaotic search (>= 0).
+        Quasi-random starts of the rank R >= 2 chaotic search (0 to 10000).
     raise_on_failure : bool
         Raise :class:`rnmf.results.ConvergenceError` if no state is found.
+
+    Raises
+    ------
+    ValueError
+        For a bad argument (named in the message); for loadings (means, standard
+        deviations, explicit entries, input amplitudes) beyond ``LOAD_MAX`` = 1e50, whose
+        4th powers overflow; with ``chaotic=True`` for a saturating ``phi`` and
+        :math:`g^2 >` :data:`rnmf.theory.dmft.states.D_RESOLVED` (g > ~94.9), where the
+        mixture DMFT does not resolve the chaotic state (g = 1000 returned the unstable
+        static state as converged): ``chaotic=False`` still gives the static states.
 
     Returns
     -------
@@ -316,13 +372,23 @@ def solve(
     1.08785127
     """
     net = _check_lr(net)
-    if not (isinstance(tol, float | int) and 0 < tol < 1e-3):
-        raise ValueError(f"tol must be a relative tolerance in (0, 1e-3), got {tol!r}")
-    if isinstance(n_scan, bool) or not isinstance(n_scan, int) or n_scan < 20:
-        raise ValueError(f"n_scan must be an integer >= 20, got {n_scan!r}")
-    if isinstance(n_starts, bool) or not isinstance(n_starts, int) or n_starts < 0:
-        raise ValueError(f"n_starts must be an integer >= 0, got {n_starts!r}")
+    chaotic = check_bool("chaotic", chaotic)
+    raise_on_failure = check_bool("raise_on_failure", raise_on_failure)
+    tol = check_tol(tol)
+    n_scan = check_int("n_scan", n_scan, minimum=20, maximum=_MAX_SCAN)
+    n_starts = check_int("n_starts", n_starts, minimum=0, maximum=_MAX_STARTS)
+    _check_scales(net, chaotic)
     L = _Load(net)
+    # the rank-one scan evaluates the kappa map at n_scan points at once: per point and
+    # population ~6 float64 arrays over the quadrature nodes (<= 901 for tanh/erf, whose wide
+    # variances use 201 x-nodes; <= 4001 otherwise).  Explicit units without bulk are delta
+    # populations (zero variance): phi is evaluated once per unit, without nodes.
+    if net.explicit and L.g2 == 0:
+        n_nodes = 1
+    else:
+        n_nodes = 901 if L.tr.kind in ("tanh", "erf") else 4001
+    P_scan = min(L.P, COARSE_P) if L.g2 > 0 else L.P
+    check_memory("n_scan", n_scan, 6 * 8.0 * n_scan * P_scan * n_nodes)
     options = {"chaotic": chaotic, "tol": tol, "n_scan": n_scan, "n_starts": n_starts}
     B, proven, reason = kappa_search_range(L)
     if not proven:
