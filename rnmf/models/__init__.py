@@ -22,6 +22,7 @@ Argument checks shared by all models live in :mod:`rnmf._checks`.
 
 from rnmf.transfer import Transfer
 
+from .delays import Delay
 from .intensity import IntensityNetwork
 from .lif import LIFNetwork
 from .lowrank import LowRankNetwork
@@ -30,6 +31,7 @@ from .rate import RateNetwork
 from .rate_populations import Drive, RatePopulationNetwork
 
 __all__ = [
+    "Delay",
     "Drive",
     "IntensityNetwork",
     "LIFNetwork",

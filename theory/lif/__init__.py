@@ -37,6 +37,10 @@ asynchronous_stability, hopf_boundary
     Linear stability of the asynchronous state with delays (Brunel 2000, Sec. 4).
 balanced_rates
     Leading-order balanced-state rates (van Vreeswijk & Sompolinsky 1998).
+transfer_functions, effective_connectivity, linear_response, sensitivity_measure
+    Many-population linear response: per-population transfer functions, ``M(omega)``
+    with delay distributions, rate power spectra, cross-spectra and covariances,
+    eigenvalues and the sensitivity measure (Bos et al. 2016; Helias et al. 2013).
 
 Modules
 -------
@@ -54,6 +58,8 @@ Modules
     Characteristic function, Nyquist count and roots, asynchronous stability.
 :mod:`.regimes`
     Brunel phase diagram and Hopf lines of model A.
+:mod:`.spectra`
+    Linear response of many populations (spectra, covariances, sensitivity measure).
 
 References
 ----------
@@ -85,6 +91,14 @@ from .regimes import (
     brunel_phase_diagram,
     hopf_boundary,
 )
+from .spectra import (
+    LinearResponse,
+    SensitivityMeasure,
+    effective_connectivity,
+    linear_response,
+    sensitivity_measure,
+    transfer_functions,
+)
 from .stability import AsyncStability, asynchronous_stability
 from .transfer import transfer_function
 
@@ -98,15 +112,21 @@ __all__ = [
     "HopfBoundary",
     "LIFFixedPoint",
     "LIFStationary",
+    "LinearResponse",
+    "SensitivityMeasure",
     "asynchronous_stability",
     "balanced_rates",
     "brunel_phase_diagram",
     "brunel_rates",
     "cv_isi",
+    "effective_connectivity",
     "hopf_boundary",
     "input_statistics",
+    "linear_response",
+    "sensitivity_measure",
     "siegert",
     "siegert_derivatives",
     "stationary_rates",
     "transfer_function",
+    "transfer_functions",
 ]

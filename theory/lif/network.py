@@ -20,21 +20,25 @@ References
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
-from rnmf._checks import check_array, check_int, check_positive
+from rnmf._checks import check_array, check_choice, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status, finish
 
+from ._newton import _LOW_START, _Ctx, _damped_newton, _halton, _search
 from .balanced import balanced_rates
 from .inputs import _groups, _input_stats, _jacobian, _net_arrays, _neuron, _phi
-from .neuron import _cv, _log_rate_ms, _siegert_and_derivatives
+from .neuron import (
+    SYNAPSE_METHODS,
+    _cv,
+    _rate_and_derivatives,
+    _siegert_and_derivatives,
+)
 
 
 @dataclass(frozen=True)
@@ -183,8 +187,9 @@ def _scan_roots_1d(F, nu_max, n_grid, rtol):
 def _default_nu_max(net, nu_max):
     if nu_max is not None:
         return check_positive("nu_max (Hz)", nu_max)
-    if net.t_ref > 0:
-        return 1000.0 / net.t_ref * (1.0 - 1e-12)
+    t_ref = net.neuron("t_ref")
+    if np.all(t_ref > 0):
+        return 1000.0 / float(np.min(t_ref)) * (1.0 - 1e-12)
     return 1.0e4
 
 
@@ -197,27 +202,48 @@ def stationary_rates(
     n_starts: int = 36,
     max_jump: float = 0.1,
     max_refractory_fraction: float = 0.5,
+    synapse: str = "shift",
     raise_on_failure: bool = True,
 ) -> LIFStationary:
     r"""All self-consistent stationary rates of an LIF network and their stability.
 
-    Solves ``nu_a = Phi(mu_a(nu), sigma_a(nu))`` (Brunel 2000, eqs. 4-5 and 21) for
-    every population.  Populations with identical inputs (identical rows of ``K``,
-    ``J`` and external drive, e.g. E and I of Brunel's model A) share their rate at
-    any fixed point, so the problem is reduced to its ``Q`` distinct groups:
+    Solves ``nu_a = Phi_a(mu_a(nu), sigma_a(nu))`` for every population, with the input
+    statistics of :func:`input_statistics` (Brunel 2000, eqs. 4-5; Fourcaud & Brunel
+    2002, eq. 3.4; per-population neurons, several external sources, weight spread) and
+    the Siegert rate (Brunel 2000, eq. 21).  Populations with identical inputs and
+    neurons (e.g. E and I of Brunel's model A) share their rate at any fixed point, so
+    the problem is reduced to its ``Q`` distinct groups:
 
     * ``Q = 1``: ``F(nu) = Phi(nu) - nu`` is scanned on ``0`` plus a log-spaced grid of
       ``n_grid`` points in ``[1e-6, nu_max]`` Hz and every sign change is refined
-      (vectorised false position).  Guaranteed: every root where F changes sign
-      between grid points is found (``complete=True``); tangential double roots
-      between grid points could be missed.  ``F(nu_max) < 0`` when ``nu_max < 1/t_ref``.
-    * ``Q >= 2``: multi-start Powell hybrid (analytic Jacobian, log-rate variables)
-      from a grid of ``n_starts`` initial points, deduplicated; no completeness
-      guarantee (``complete=False``).
+      (vectorised false position).  Certified: every root where F changes sign between
+      grid points is found (``complete=True``); tangential double roots between grid
+      points could be missed.
+    * ``Q >= 2``: batched damped Newton in log-rates ``z = log nu`` on
+      ``G(z) = log Phi(e^z) - z`` (analytic Jacobian of the Siegert formula), run at once
+      from (i) the low-rate start ``nu = Phi(0)`` (the rates the external drive alone
+      gives, floored at 1e-2 Hz: the state NNMT's relaxation from ``nu = 0`` reaches
+      when it is stable), (ii) the large-K balanced rates when positive, and (iii)
+      ``n_starts`` Halton points in ``[1e-2, 0.9 nu_max]^Q`` (log scale) that look for
+      other solutions.  Each iteration solves ``dG dz = -G`` for every start with one
+      batched linear solve, limits ``|dz| <= 3`` and halves the step until ``|G|``
+      decreases (Armijo); Newton converges quadratically, so a start costs ~10
+      evaluations of the rate map.  Converged points are deduplicated (relative 1e-6).
+      ``n_starts=0`` runs the low-rate start alone (fastest).  No completeness guarantee
+      (``complete=False``): a solution whose basin contains no start is missed.
 
-    Each fixed point carries the eigenvalues of ``dPhi/dnu - I`` (analytic derivatives
-    of the Siegert formula): the linear stability of the rate dynamics
-    ``tau dnu/dt = -nu + Phi(nu)``.
+    Each fixed point carries the eigenvalues of ``dPhi/dnu - I`` (analytic derivatives):
+    the linear stability of the rate dynamics ``tau dnu/dt = -nu + Phi(nu)``.
+
+    Exponential synapses (``tau_s > 0``) enter through ``synapse``:
+
+    * ``"shift"`` (default): both bounds shifted by ``alpha/2 sqrt(tau_s/tau_m)``
+      (Fourcaud & Brunel 2002, eq. 4.33), first order in ``k = sqrt(tau_s/tau_m)``;
+      accurate to a few percent for ``k <~ 0.5`` (flagged beyond);
+    * ``"taylor"``: the same to first order in the shift, ``nu_0 - alpha k/2 sigma
+      d nu_0/d mu`` (eq. 4.33 to first order; Schuecker, Diesmann & Helias 2015); valid while the
+      correction is small against ``nu_0`` (flagged when it exceeds 30 % or turns the
+      rate negative, which happens for weak noise below threshold).
 
     Parameters
     ----------
@@ -225,12 +251,15 @@ def stationary_rates(
     tol : float
         Relative tolerance of the rates.
     nu_max : float, optional
-        Upper end of the search in Hz; default ``1/t_ref`` (1e4 Hz if ``t_ref = 0``).
+        Upper end of the search in Hz; default ``1 / min(t_ref)`` (1e4 Hz if some
+        ``t_ref = 0``).
     n_grid, n_starts : int
-        Scan resolution (Q = 1) and number of starts (Q >= 2).
+        Scan resolution (Q = 1) and number of extra starts (Q >= 2, >= 0).
     max_jump, max_refractory_fraction : float
-        Validity flags: PSPs ``|J| > max_jump (V_th - V_reset)`` or ``nu t_ref >
+        Validity flags: weights ``|J| > max_jump (V_th - V_reset)`` or ``nu t_ref >
         max_refractory_fraction`` mark the result as outside the diffusion approximation.
+    synapse : {"shift", "taylor"}
+        Colored-noise treatment of exponential synapses (ignored for ``tau_s = 0``).
     raise_on_failure : bool
         Raise :class:`~rnmf.results.ConvergenceError` if no fixed point is found or a
         refinement does not converge.
@@ -241,17 +270,20 @@ def stationary_rates(
 
     References
     ----------
-    Brunel (2000) J Comput Neurosci 8:183, eqs. 4-5, 21; Amit & Brunel (1997).
+    Brunel (2000) J Comput Neurosci 8:183, eqs. 4-5, 21; Amit & Brunel (1997);
+    Fourcaud & Brunel (2002) Neural Comput 14:2057, eqs. 3.4, 4.33; Schuecker, Diesmann &
+    Helias (2015) Phys Rev E 92:052119.
     """
     if not isinstance(net, LIFNetwork):
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
     tol = check_positive("tol", tol)
     n_grid = _check_n_grid(n_grid, 10**6)
-    n_starts = check_int("n_starts", n_starts, minimum=1)
+    n_starts = check_int("n_starts", n_starts, minimum=0, maximum=10**5)
     max_jump = check_positive("max_jump", max_jump)
     max_refractory_fraction = check_positive("max_refractory_fraction", max_refractory_fraction)
+    check_choice("synapse", synapse, SYNAPSE_METHODS)
     nu_max = _default_nu_max(net, nu_max)
-    options = dict(tol=tol, nu_max=nu_max, n_grid=n_grid, n_starts=n_starts)
+    options = dict(tol=tol, nu_max=nu_max, n_grid=n_grid, n_starts=n_starts, synapse=synapse)
     groups = _groups(net)
     Q = len(groups)
     rtol = max(tol, 4 * np.finfo(float).eps)
@@ -268,71 +300,66 @@ def stationary_rates(
 
         def F(nu):
             full = expand(np.asarray(nu)[..., None])
-            return _phi(net, full)[0][..., 0] - nu
+            return _phi(net, full, synapse)[0][..., 0] - nu
 
         roots, conv, n_iter = _scan_roots_1d(F, nu_max, n_grid, rtol)
         candidates = [expand(np.array([r])) for r in np.sort(roots)]
         complete = True
         method = "scan+false-position (reduced 1-D)"
     else:
-        conv = True
         complete = False
-        method = f"multi-start hybr ({Q} groups)"
-        m = max(2, int(round(n_starts ** (1.0 / Q))))
-        axis = np.logspace(-2, math.log10(nu_max * 0.9), m)
-        candidates = []
-
+        method = f"batched damped Newton ({Q} groups, {n_starts} extra starts)"
         reps = [g[0] for g in groups]
-        z_lo, z_hi = math.log(1e-300), math.log(nu_max)
-
-        def log_phi(z):
-            full = expand(np.exp(np.clip(z, z_lo, z_hi)))
-            mu, sigma = _input_stats(net, full)
-            return _log_rate_ms(mu, sigma, **_neuron(net))[0][..., reps] + math.log(1000.0)
-
-        def G(z):  # log Phi(nu) - log nu
-            return log_phi(z) - z
-
-        def dG(z):
-            nu = np.exp(np.clip(z, z_lo, z_hi))
-            full = expand(nu)
-            phi = _phi(net, full)[0][reps]
-            Jf = _jacobian(net, full)[reps]
-            Jq = np.stack([Jf[:, g].sum(axis=1) for g in groups], axis=1)
-            return Jq * nu[None, :] / phi[:, None] - np.eye(Q)
-
-        starts = np.log(np.array(list(itertools.product(axis, repeat=Q))))
+        z_lo, z_hi = -1.0e4, math.log(nu_max)  # log-rates: silent populations stay finite
+        low = np.full(Q, math.log(_LOW_START))
+        starts = [low[None, :]]
+        # the drive without recurrence (exact log: a silent population stays finite)
+        mu0, sig0 = _input_stats(net, np.zeros(net.P))
+        ext_only = _siegert_and_derivatives(mu0, sig0, **_neuron(net), return_log=True)[0]
+        if n_starts and np.all(np.isfinite(ext_only[reps])):
+            starts.append(np.clip(ext_only[reps], z_lo, math.log(0.5 * nu_max))[None, :])
         bal = balanced_rates(net)
-        if bal.positive and np.all(bal.rates < nu_max):
-            # the large-K balanced solution is a good start where the gain is high
-            starts = np.concatenate([np.log(bal.rates[reps])[None, :], starts])
-        # relaxation of tau dnu/dt = -nu + Phi(nu) from every start (finds the stable
-        # states), then Powell hybrid from every start and every relaxed point
-        z = starts.copy()
-        for _ in range(300):
-            z = z + np.log1p(0.3 * np.expm1(np.clip(G(z), -50, 50)))
-            z = np.clip(z, z_lo, z_hi)
-        n_iter += 300 * len(starts)
+        if n_starts and bal.positive and np.all(bal.rates < nu_max):
+            starts.append(np.log(bal.rates[reps])[None, :])
+        if n_starts:
+            h = _halton(n_starts, Q)
+            lo, hi = math.log(1e-2), math.log(0.9 * nu_max)
+            starts.append(lo + (hi - lo) * h)
+        first = np.concatenate(starts[:1])
+        rest = np.concatenate(starts[1:]) if len(starts) > 1 else np.empty((0, Q))
         with np.errstate(all="ignore"):
-            for start in np.concatenate([z, starts]):
-                sol = optimize.root(G, start, jac=dG, method="hybr", tol=1e-14)
-                n_iter += int(sol.nfev)
-                if not np.all(np.isfinite(sol.x)) or np.any(sol.x > z_hi) or np.any(sol.x < z_lo):
-                    continue
-                if np.max(np.abs(G(sol.x))) > 1e3 * rtol:
-                    continue
-                nu = np.exp(sol.x)
-                if all(np.max(np.abs(nu - c) / nu) > 1e-6 for c in candidates):
-                    candidates.append(nu)
+            z, ok, n_eval = _search(_Ctx(net, "shift", groups), first, rest, z_lo, z_hi, rtol)
+            n_iter += n_eval
+            if synapse == "taylor" and np.any(net.neuron("tau_s") > 0):
+                # the Taylor rate can be negative far from a solution: start it from the
+                # shift solutions, which lie close to its own
+                first = np.concatenate([z[ok], first])
+                z, ok, n_eval = _search(
+                    _Ctx(net, synapse, groups), first, rest[:0], z_lo, z_hi, rtol
+                )
+                n_iter += n_eval
+        if np.any(ok):  # one more Newton step each: rates to round-off
+            ctx = _Ctx(net, synapse if synapse == "taylor" else "shift", groups)
+            with np.errstate(all="ignore"):
+                zp, okp, n_eval = _damped_newton(ctx, z[ok], z_lo, z_hi, 0.0, max_iter=1)
+            n_iter += n_eval
+            z[ok] = np.where(okp[:, None], zp, z[ok])
+        candidates = []
+        for zi in z[ok]:
+            nu = np.exp(zi)
+            if all(np.max(np.abs(nu - c) / np.maximum(nu, 1e-300)) > 1e-6 for c in candidates):
+                candidates.append(nu)
+        conv = bool(ok[0]) or bool(candidates)
         candidates = [expand(c) for c in sorted(candidates, key=lambda c: float(np.mean(c)))]
 
+    nb = _neuron(net)
     sols = []
     for nu in candidates:
         mu, sigma = _input_stats(net, nu)
-        phi = _phi(net, nu)[0]
+        phi = _phi(net, nu, synapse)[0]
         resid = float(np.max(np.abs(phi - nu)) / max(float(np.max(nu)), 1e-300))
-        ev = np.linalg.eigvals(_jacobian(net, nu) - np.eye(net.P))
-        cv = _cv(mu, sigma, **_neuron(net))
+        ev = np.linalg.eigvals(_jacobian(net, nu, synapse) - np.eye(net.P))
+        cv = _cv(mu, sigma, **nb)
         sols.append(
             LIFFixedPoint(
                 rates=nu,
@@ -346,18 +373,26 @@ def stationary_rates(
         )
     sols.sort(key=lambda s: float(np.mean(s.rates)))
     validity = []
-    J_all = np.abs(np.asarray(net.J))[np.asarray(net.K) > 0]
-    J_all = np.concatenate([J_all, np.abs(np.asarray(net.J_ext))[np.asarray(net.C_ext) > 0]])
-    if J_all.size and J_all.max() > max_jump * (net.V_th - net.V_reset):
+    gap = np.asarray(nb["V_th"]) - np.asarray(nb["V_reset"])
+    gap_row = np.broadcast_to(gap, (net.P,))
+    K = np.asarray(net.K)
+    J_blk = np.where(K > 0, np.abs(np.asarray(net.J)), 0.0).max(axis=1)
+    _, k_ext, w_ext = net.external()
+    J_ext = np.where(k_ext > 0, np.abs(w_ext), 0.0).max(axis=1)
+    ratio = np.maximum(J_blk, J_ext) / gap_row
+    if np.max(ratio) > max_jump:
+        a = int(np.argmax(ratio))
         validity.append(
-            f"PSP {J_all.max():g} mV exceeds {max_jump:g} (V_th - V_reset): "
-            "the diffusion approximation needs many small jumps"
+            f"PSP {max(J_blk[a], J_ext[a]):g} mV onto {net.populations[a]} exceeds "
+            f"{max_jump:g} (V_th - V_reset): the diffusion approximation needs many small jumps"
         )
-    if any(float(np.max(s.rates)) * net.t_ref / 1000.0 > max_refractory_fraction for s in sols):
+    t_ref = net.neuron("t_ref")
+    if any(float(np.max(s.rates * t_ref)) / 1000.0 > max_refractory_fraction for s in sols):
         validity.append(
             f"a solution has nu t_ref > {max_refractory_fraction:g}: rates dominated by "
             "refractoriness (near saturation), the white-noise approximation is poor"
         )
+    validity += _colored_noise_validity(net, sols, synapse)
     if sols:
         stable = [s for s in sols if s.stable]
         primary = stable[0] if stable else sols[0]
@@ -389,6 +424,40 @@ def stationary_rates(
         validity=tuple(validity),
     )
     return finish(result, raise_on_failure)
+
+
+#: sqrt(tau_s / tau_m) above which the colored-noise shift is flagged
+_K_SHIFT_MAX = 0.5
+#: relative difference of the shift and Taylor rates above which both are flagged
+_TAYLOR_MAX = 1.0
+
+
+def _colored_noise_validity(net, sols, synapse) -> list[str]:
+    """Flags for the colored-noise treatment of exponential synapses."""
+    tau_s = net.neuron("tau_s")
+    if not np.any(tau_s > 0):
+        return []
+    out = []
+    k = np.sqrt(tau_s / net.neuron("tau_m"))
+    if np.max(k) > _K_SHIFT_MAX:
+        out.append(
+            f"sqrt(tau_s / tau_m) = {np.max(k):.3g} > {_K_SHIFT_MAX}: the colored-noise "
+            "shift is first order in it (Fourcaud & Brunel 2002)"
+        )
+    nb = _neuron(net)
+    for s in sols:
+        shift = _siegert_and_derivatives(s.mu, s.sigma, **nb)[0]
+        taylor = _rate_and_derivatives(s.mu, s.sigma, "taylor", **nb)[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.abs(taylor - shift) / np.maximum(np.abs(shift), 1e-300)
+        if np.any(taylor <= 0) or np.max(rel) > _TAYLOR_MAX:
+            out.append(
+                f"the shift and Taylor treatments of the synaptic filter differ by "
+                f"{np.max(rel):.2g} (> {_TAYLOR_MAX}) at a solution: higher orders in "
+                "sqrt(tau_s / tau_m) matter (Schuecker et al. 2015)"
+            )
+            break
+    return out
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -442,10 +511,15 @@ def brunel_rates(
     ----------
     Brunel (2000) J Comput Neurosci 8:183, eqs. 4-5, 21 and Fig. 2.
     """
-    g, eta = np.broadcast_arrays(
-        check_array("g", g, finite=False).reshape(np.shape(g)),
-        check_array("eta (nu_ext / nu_thr)", eta, finite=False).reshape(np.shape(eta)),
-    )
+    g_arr = check_array("g", g, finite=False).reshape(np.shape(g))
+    eta_arr = check_array("eta (nu_ext / nu_thr)", eta, finite=False).reshape(np.shape(eta))
+    try:
+        g, eta = np.broadcast_arrays(g_arr, eta_arr)
+    except ValueError:
+        raise ValueError(
+            f"g (shape {g_arr.shape}) and eta (shape {eta_arr.shape}) must broadcast "
+            "against each other (numpy rules)"
+        ) from None
     if g.size > _MAX_POINTS:
         raise ValueError(f"g and eta broadcast to {g.size} points; at most {_MAX_POINTS} at once")
     if np.any(~np.isfinite(g)) or np.any(g < 0):

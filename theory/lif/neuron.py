@@ -38,13 +38,14 @@ from typing import Any
 import numpy as np
 from scipy.special import dawsn, erf, erfcx, zeta
 
-from rnmf._checks import check_array, check_finite, check_nonnegative, check_positive
+from rnmf._checks import check_array, check_choice, check_finite, check_nonnegative, check_positive
 
 #: ``alpha = sqrt(2) |zeta(1/2)|`` of the colored-noise threshold shift (Fourcaud & Brunel 2002).
 ALPHA_COLORED: float = float(math.sqrt(2.0) * abs(zeta(0.5)))
 
 _SQRT_PI = math.sqrt(math.pi)
 _LOG_SQRT_PI = math.log(_SQRT_PI)
+_LOG_1000 = math.log(1000.0)
 _GL_RULES = tuple(np.polynomial.legendre.leggauss(n) for n in (12, 20, 40))
 _LAG_X, _LAG_W = np.polynomial.laguerre.laggauss(60)
 
@@ -168,15 +169,19 @@ def _validate_mu_sigma(mu: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
     """log of the Siegert rate in 1/ms and the bounds (a, b); sigma = 0 handled."""
-    shift = 0.5 * ALPHA_COLORED * math.sqrt(tau_s / tau_m)
+    shift = 0.5 * ALPHA_COLORED * np.sqrt(np.divide(tau_s, tau_m))
     noisy = sigma > 0
     s = np.where(noisy, sigma, 1.0)
     a = (V_reset - mu) / s + shift
     b = (V_th - mu) / s + shift
     log_integral = np.where(noisy, _log_siegert_integral(a, b), 0.0)
-    log_isi = log_integral + math.log(tau_m) + _LOG_SQRT_PI
-    if t_ref > 0:
-        log_isi = np.logaddexp(math.log(t_ref), log_isi)
+    log_isi = log_integral + np.log(tau_m) + _LOG_SQRT_PI
+    if np.ndim(t_ref) == 0:
+        if t_ref > 0:
+            log_isi = np.logaddexp(math.log(t_ref), log_isi)
+    else:
+        pos = np.asarray(t_ref) > 0
+        log_isi = np.where(pos, np.logaddexp(np.log(np.where(pos, t_ref, 1.0)), log_isi), log_isi)
     # deterministic limit: T = t_ref + tau ln((mu - V_r) / (mu - theta)) for mu > theta
     with np.errstate(divide="ignore", invalid="ignore"):
         fires = mu > V_th
@@ -196,6 +201,7 @@ def siegert(
     t_ref: float = 2.0,
     tau_s: float = 0.0,
     log: bool = False,
+    synapse: str = "shift",
 ) -> np.ndarray:
     r"""Stationary firing rate (Hz) of a LIF neuron driven by Gaussian white noise.
 
@@ -227,6 +233,11 @@ def siegert(
         Neuron parameters in ms and mV.
     log : bool
         Return ``log(nu / Hz)`` instead of ``nu``.
+    synapse : {"shift", "taylor"}
+        With ``tau_s > 0``: the shifted bounds above, or their first-order Taylor
+        expansion ``nu_0 - alpha/2 sqrt(tau_s/tau_m) sigma dnu_0/dmu`` (Fourcaud &
+        Brunel 2002, eq. 4.33 to first order; Schuecker, Diesmann & Helias 2015), which can turn negative for weak noise below
+        threshold (then ``log=True`` gives NaN).
 
     Returns
     -------
@@ -241,18 +252,29 @@ def siegert(
     """
     tau_m, V_th, V_reset, t_ref, tau_s = _validate_neuron(tau_m, V_th, V_reset, t_ref, tau_s)
     mu, sigma = _validate_mu_sigma(mu, sigma)
+    check_choice("synapse", synapse, SYNAPSE_METHODS)
+    if synapse == "taylor" and tau_s > 0:
+        nu = _taylor_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)[0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.log(nu) if log else nu
+        return out[()] if out.ndim == 0 else out
     log_nu = _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)[0] + math.log(1000.0)
     out = log_nu if log else np.exp(log_nu)
     return out[()] if out.ndim == 0 else out
 
 
-def _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
-    """(nu, dnu/dmu, dnu/dsigma) in Hz, Hz/mV, Hz/mV; inputs already validated."""
+def _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s, return_log=False):
+    """(nu, dnu/dmu, dnu/dsigma) in Hz, Hz/mV, Hz/mV; inputs already validated.
+
+    With ``return_log``: ``(log nu, nu, dlog nu/dmu, dlog nu/dsigma)`` (Hz, Hz, 1/mV,
+    1/mV), exact also where nu underflows (the Newton search works in log-rates)."""
+    power = 1.0 if return_log else 2.0
     log_nu, a, b, _, shift = _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)
     nu = np.exp(log_nu)
     noisy = sigma > 0
     s = np.where(noisy, sigma, 1.0)
-    base = 2.0 * log_nu + math.log(tau_m) + _LOG_SQRT_PI
+    # d nu / dx = nu^2 (...): with power = 1 the same expressions give d log(nu) / dx
+    base = power * log_nu + np.log(tau_m) + _LOG_SQRT_PI
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         tb = np.exp(base + _log_erfcx_neg(b))
         ta = np.exp(base + _log_erfcx_neg(a))
@@ -267,20 +289,25 @@ def _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
             C = np.exp(base[both])
             qa, qb = _q_erfcx(-a[both]), _q_erfcx(-b[both])
             fa, fb = erfcx(-a[both]), erfcx(-b[both])
-            d_sigma[both] = (C * (-(qb - qa) / _SQRT_PI - shift * (fb - fa))) / s[both]
-        silent = nu == 0
-        d_mu = np.where(silent, 0.0, d_mu)
-        d_sigma = np.where(silent, 0.0, d_sigma)
+            sh = np.broadcast_to(shift, both.shape)[both]
+            d_sigma[both] = (C * (-(qb - qa) / _SQRT_PI - sh * (fb - fa))) / s[both]
+        if not return_log:
+            silent = nu == 0
+            d_mu = np.where(silent, 0.0, d_mu)
+            d_sigma = np.where(silent, 0.0, d_sigma)
         fires = mu > V_th
         det_dmu = np.where(
             fires,
-            nu**2
+            nu ** (power - 1.0)
+            * nu
             * tau_m
             * (1.0 / np.where(fires, mu - V_th, 1.0) - 1.0 / np.where(fires, mu - V_reset, 1.0)),
             0.0,
         )
     d_mu = np.where(noisy, d_mu, det_dmu)
     d_sigma = np.where(noisy, d_sigma, 0.0)
+    if return_log:
+        return log_nu + _LOG_1000, 1000.0 * nu, d_mu, d_sigma
     return 1000.0 * nu, 1000.0 * d_mu, 1000.0 * d_sigma
 
 
@@ -386,7 +413,18 @@ def cv_isi(
 
 
 def _cv(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
+    mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s = np.broadcast_arrays(
+        mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s
+    )
     shape = mu.shape
+    if any(np.ndim(v) and np.ptp(v) > 0 for v in (tau_m, V_th, V_reset, t_ref, tau_s)):
+        tau_m, V_th, V_reset, t_ref, tau_s = (
+            v.ravel() for v in (tau_m, V_th, V_reset, t_ref, tau_s)
+        )
+    else:  # one neuron model: keep the scalar path
+        tau_m, V_th, V_reset, t_ref, tau_s = (
+            float(v.flat[0]) if v.size else 0.0 for v in (tau_m, V_th, V_reset, t_ref, tau_s)
+        )
     mu = mu.ravel()
     sigma = sigma.ravel()
     log_nu, a, b, _, _ = _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)
@@ -433,8 +471,65 @@ def _cv(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
                 log_h + m**2 - 2 * s[:, None]
             ) * dawsn(m)
             body = body + 0.5 * (hi - lo) * np.sum(_TS_W * k, axis=1)
-        cv2 = 2.0 * math.pi * np.exp(2.0 * log_nu + 2.0 * math.log(tau_m) + 2.0 * s) * (tail + body)
+        cv2 = 2.0 * math.pi * np.exp(2.0 * log_nu + 2.0 * np.log(tau_m) + 2.0 * s) * (tail + body)
     cv = np.sqrt(np.maximum(cv2, 0.0))
     cv = np.where(noisy, cv, np.where(mu > V_th, 0.0, np.nan))
     cv = np.where(far, cv_far, cv)
     return cv.reshape(shape)
+
+
+#: Treatments of exponential synapses (colored noise) in the stationary rate.
+SYNAPSE_METHODS = ("shift", "taylor")
+
+
+def _taylor_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s):
+    r"""Colored-noise rate to first order in ``k = sqrt(tau_s / tau_m)`` (Taylor variant).
+
+    Expanding the shifted Siegert formula (Fourcaud & Brunel 2002, eq. 4.33) to first
+    order in the shift ``sigma alpha k / 2`` of both bounds gives (the "Taylor" variant
+    of Schuecker, Diesmann & Helias 2015, Phys Rev E 92:052119, as in NNMT)
+
+    .. math:: \nu = \nu_0 - \frac{\alpha k}{2} \sigma \partial_\mu \nu_0
+        = \nu_0 - \frac{\alpha k}{2}\, \tau_m \sqrt\pi\, \nu_0^2
+          \left[\operatorname{erfcx}(-y_\theta) - \operatorname{erfcx}(-y_r)\right],
+        \quad y = (V - \mu)/\sigma,
+
+    with ``nu_0`` the white-noise (delta-synapse) rate.  Returns ``(nu, dnu/dmu,
+    dnu/dsigma)`` in Hz, Hz/mV; the derivatives are exact (second derivatives of
+    ``nu_0`` in closed form: with ``t_x = tau_m sqrt(pi) nu_0^2 erfcx(-y_x)``,
+    ``d(t_th - t_r)/dmu = 2 (t_th - t_r) nu_0'/nu_0 - 2 (y_th t_th - y_r t_r)/sigma``).
+    Valid while the correction is small against ``nu_0`` (it can turn the rate negative
+    far from that regime; the callers flag it).
+    """
+    log_nu, a, b, _, _ = _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, 0.0)
+    nu0_hz, d0_mu, d0_sig = _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, 0.0)
+    nu0 = nu0_hz / 1000.0
+    n_mu, n_sig = d0_mu / 1000.0, d0_sig / 1000.0
+    c = 0.5 * ALPHA_COLORED * np.sqrt(np.divide(tau_s, tau_m))
+    noisy = sigma > 0
+    s = np.where(noisy, sigma, 1.0)
+    base = 2.0 * log_nu + np.log(tau_m) + _LOG_SQRT_PI
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        tb = np.where(noisy, np.exp(base + _log_erfcx_neg(b)), 0.0)
+        ta = np.where(noisy, np.exp(base + _log_erfcx_neg(a)), 0.0)
+        diff = tb - ta  # = sigma dnu0/dmu
+        ratio_mu = np.where(nu0 > 0, n_mu / np.where(nu0 > 0, nu0, 1.0), 0.0)
+        ratio_sig = np.where(nu0 > 0, n_sig / np.where(nu0 > 0, nu0, 1.0), 0.0)
+        ddiff_mu = 2.0 * diff * ratio_mu - 2.0 * (b * tb - a * ta) / s
+        tau_nu2 = np.exp(2.0 * log_nu + np.log(tau_m))
+        ddiff_sig = (
+            2.0 * diff * ratio_sig
+            - 2.0 * (b * b * tb - a * a * ta) / s
+            - 2.0 * tau_nu2 * (b - a) / s
+        )
+    nu = nu0 - c * diff
+    d_mu = n_mu - c * np.where(noisy, ddiff_mu, 0.0)
+    d_sig = n_sig - c * np.where(noisy, ddiff_sig, 0.0)
+    return 1000.0 * nu, 1000.0 * d_mu, 1000.0 * d_sig
+
+
+def _rate_and_derivatives(mu, sigma, synapse, tau_m, V_th, V_reset, t_ref, tau_s):
+    """(nu, dnu/dmu, dnu/dsigma) with the chosen colored-noise treatment (``synapse``)."""
+    if synapse == "taylor" and np.any(np.asarray(tau_s) > 0):
+        return _taylor_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)
+    return _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)

@@ -40,8 +40,8 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from rnmf._checks import check_array, check_int, check_positive
-from rnmf.models import LIFNetwork
+from rnmf._checks import check_array, check_choice, check_int, check_positive
+from rnmf.models import Delay, LIFNetwork
 from rnmf.results import Result, Status, finish
 
 from ._linear import susceptibilities
@@ -52,7 +52,10 @@ from .transfer import _METHODS, _response_scalar
 
 
 def _delay_factor(lam: Any, delay: float, delay_max: float | None) -> np.ndarray:
-    """Laplace transform of the delay density (fixed, or uniform on [delay, delay_max])."""
+    """Laplace transform of the delay density (fixed, uniform on [delay, delay_max], or a
+    :class:`~rnmf.models.Delay` shared by every block)."""
+    if isinstance(delay, Delay):
+        return delay.laplace(lam)
     lam = np.asarray(lam, dtype=complex)
     if delay_max is None or delay_max == delay:
         return np.exp(-lam * delay)
@@ -212,7 +215,10 @@ def _grid_step(char: _Char, df: float) -> float:
     The coupling carries the delay factor ``e^{-i omega D}``, whose phase turns by
     ``2 pi f D`` (Brunel 2000, Sec. 4): on a coarser grid the Nyquist curve can wind
     around the origin between two samples unseen (phase aliasing)."""
-    d_max = char.delay if char.delay_max is None else max(char.delay, char.delay_max)
+    if isinstance(char.delay, Delay):
+        d_max = max(char.delay.support(1e-9)[1], 1e-3)
+    else:
+        d_max = char.delay if char.delay_max is None else max(char.delay, char.delay_max)
     return min(df, 1000.0 * _DELAY_TURN / (2.0 * math.pi * d_max))
 
 
@@ -497,8 +503,13 @@ def asynchronous_stability(
     f_max = check_positive("f_max (Hz)", f_max)
     df = check_positive("df (Hz)", df)
     dps = check_int("dps", dps, minimum=15)
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    check_choice("method", method, _METHODS)
+    if not net.homogeneous or isinstance(net.delay, tuple):
+        raise ValueError(
+            "asynchronous_stability handles one neuron model and one delay distribution "
+            "for all blocks; for per-population neurons or per-block delays use "
+            "rnmf.theory.lif.linear_response (eigenvalues of M(omega), Bos et al. 2016)"
+        )
     if rates is None:
         rates = stationary_rates(net).rates
     rates = check_array("rates (Hz)", rates, finite=False).reshape(np.shape(rates))

@@ -29,7 +29,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from rnmf._checks import check_array, check_finite, check_int, check_positive
+from rnmf._checks import check_array, check_choice, check_finite, check_int, check_positive
 
 from ._linear import susceptibilities
 from .neuron import _siegert_and_derivatives, _validate_neuron
@@ -163,8 +163,7 @@ def transfer_function(
     nu, dmu, dsig = _siegert_and_derivatives(
         np.asarray(mu), np.asarray(sigma), tau_m, V_th, V_reset, t_ref, 0.0
     )
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    check_choice("method", method, _METHODS)
     if method == "threshold":
         with np.errstate(all="ignore"):
             gm, gs = susceptibilities(
