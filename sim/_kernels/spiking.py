@@ -8,8 +8,8 @@ number format (:mod:`rnmf.sim.formats`).  All trust their inputs; :func:`rnmf.si
 The step follows the NEST ``iaf_psc_delta`` / ``iaf_psc_exp`` update order
 (Rotter & Diesmann 1999, Biol Cybern 81:381, eqs. 3-6, exact integration):
 
-1. read the ring-buffer slot of this step (recurrent input) and add the
-   external Poisson count ``k * J_ext`` (``k`` by inverting a CDF table at 32 random
+1. read the ring-buffer slot of this step (recurrent input) and add, source by
+   source, the external Poisson count ``k * J_ext`` (``k`` by inverting a CDF table at 32 random
    bits, started from a 256-entry guide table: indexed search, Chen & Asau 1974);
 2. delta synapses: a non-refractory neuron relaxes exactly towards ``V_inf``,
    ``V <- V_inf + (V - V_inf) e^{-dt/tau_m}``, then jumps by the input; a refractory
@@ -40,19 +40,21 @@ class Net(NamedTuple):
     W: np.ndarray  # (P, P) dtype, PSP of one synapse from b onto a
     pop_start: np.ndarray  # int64 (P+1,)
     pop_of: np.ndarray  # int8/int16 (N,)
+    weights: np.ndarray  # (M,) per-synapse PSP (float32, or dtype), empty when W is per block
 
 
 class Params(NamedTuple):
-    """Propagators and neuron constants in the state's number format."""
+    """Propagators and neuron constants in the state's number format, one row per population."""
 
-    fpar: np.ndarray  # dtype [P22, P21, P11, V_th, V_reset, I_scale]
-    V_inf: np.ndarray  # dtype (P,): constant drive mu_ext
-    ext_val: np.ndarray  # dtype (P, kmax+1): k * J_ext
-    cdf: np.ndarray  # uint64 (P, kmax+1): floor(2^32 P(X <= k)), last = 2^32
-    guide: np.ndarray  # int64 (P, 256): first k with cdf[k] > h 2^24 (indexed search)
-    ref_steps: int
-    exp_syn: bool
+    fpar: np.ndarray  # dtype (P, 6): [P22, P21, P11, V_th, V_reset, I_scale] of each population
+    V_inf: np.ndarray  # dtype (P,): resting potential plus constant drive, E_L + mu_ext
+    ext_val: np.ndarray  # dtype (P S, kmax+1): k * J_ext of source s of population a, row a S + s
+    cdf: np.ndarray  # uint64 (P S, kmax+1): floor(2^32 P(X <= k)), last = 2^32
+    guide: np.ndarray  # int64 (P S, 256): first k with cdf[k] > h 2^24 (indexed search)
+    ref_steps: np.ndarray  # int64 (P,)
+    exp_syn: np.ndarray  # bool (P,): exponential (True) or delta synapses onto population a
     has_ext: bool
+    n_src: np.ndarray  # int64 (P,): Poisson sources used by population a (<= S)
 
 
 class State(NamedTuple):
@@ -80,19 +82,23 @@ class Record(NamedTuple):
 
 
 @njit(cache=True)
-def fill_csr(src, tgt, delay_steps, a, fill, targets, delays):  # pragma: no cover - numba
+def fill_csr(src, tgt, delay_steps, w, a, fill, targets, delays, weights):  # pragma: no cover
     """Scatter pairs ``(src[k] -> tgt[k])`` onto population ``a`` into the CSR arrays.
 
     ``fill[j, a]`` is the next free slot of source ``j``'s segment onto ``a``; pairs
-    arrive in ascending target order, so each segment ends up sorted.
+    arrive in ascending target order, so each segment ends up sorted.  ``delay_steps``
+    and ``w`` (per-synapse delays and weights) are empty when not stored.
     """
     with_delays = delay_steps.size > 0
+    with_weights = w.size > 0
     for k in range(src.size):
         s = src[k]
         pos = fill[s, a]
         targets[pos] = tgt[k]
         if with_delays:
             delays[pos] = delay_steps[k]
+        if with_weights:
+            weights[pos] = w[k]
         fill[s, a] = pos + 1
 
 
@@ -100,10 +106,11 @@ def fill_csr(src, tgt, delay_steps, a, fill, targets, delays):  # pragma: no cov
 def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragma: no cover
     """Advance the network by steps ``s_begin .. n_steps-1`` of a chunk starting at ``step0``.
 
-    ``ext`` holds 64 random bits per pair of neurons and step (``(n_steps, ceil(N/2))``);
-    neuron ``i`` uses the low 32 bits for even ``i``, the high ones for odd ``i``.
-    Returns the chunk step where it stopped: ``n_steps`` when done, earlier when the
-    spike buffer may overflow and ``growable`` (the caller enlarges it and resumes).
+    ``ext`` holds, per step, ``S`` blocks of ``ceil(N/2)`` random 64-bit words (one block
+    per external source slot); neuron ``i`` uses the low 32 bits of word ``i // 2`` for
+    even ``i``, the high ones for odd ``i``.  Returns the chunk step where it stopped:
+    ``n_steps`` when done, earlier when the spike buffer may overflow and ``growable``
+    (the caller enlarges it and resumes).
     """
     V = st.V
     I = st.I
@@ -113,24 +120,20 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
     L = ring.shape[0]
     N = V.size
     P = net.pop_start.size - 1
-    P22 = par.fpar[0]
-    P21 = par.fpar[1]
-    P11 = par.fpar[2]
-    V_th = par.fpar[3]
-    V_reset = par.fpar[4]
-    I_scale = par.fpar[5]
-    ref_steps = par.ref_steps
+    S = par.cdf.shape[0] // P
+    n_words = (N + 1) // 2
     has_ext = par.has_ext
-    exp_syn = par.exp_syn
     cdf = par.cdf
     guide = par.guide
     ext_val = par.ext_val
-    V_inf = par.V_inf
+    n_src = par.n_src
     pop_start = net.pop_start
     pop_of = net.pop_of
     targets = net.targets
     offsets = net.offsets
     delays = net.delays
+    weights = net.weights
+    per_syn_w = weights.size > 0
     W = net.W
     cap = rec.spk_i.size
     n_rec = rec.V_idx.size
@@ -142,20 +145,31 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
         now = ring[g % L]
         nf = 0
         for a in range(P):
-            vinf = V_inf[a]
+            vinf = par.V_inf[a]
+            P22 = par.fpar[a, 0]
+            P21 = par.fpar[a, 1]
+            P11 = par.fpar[a, 2]
+            V_th = par.fpar[a, 3]
+            V_reset = par.fpar[a, 4]
+            I_scale = par.fpar[a, 5]
+            ref_steps = par.ref_steps[a]
+            exp_syn = par.exp_syn[a]
+            nsrc_a = n_src[a]
             for i in range(pop_start[a], pop_start[a + 1]):
                 inp = now[i]
                 now[i] = 0
                 if has_ext:
-                    w = ext[s, i >> 1]
-                    if i & 1:
-                        u = w >> np.uint64(32)
-                    else:
-                        u = w & np.uint64(0xFFFFFFFF)
-                    k = guide[a, u >> np.uint64(24)]
-                    while u >= cdf[a, k]:
-                        k += 1
-                    inp += ext_val[a, k]
+                    for q in range(nsrc_a):
+                        w = ext[s, q * n_words + (i >> 1)]
+                        if i & 1:
+                            u = w >> np.uint64(32)
+                        else:
+                            u = w & np.uint64(0xFFFFFFFF)
+                        row = a * S + q
+                        k = guide[row, u >> np.uint64(24)]
+                        while u >= cdf[row, k]:
+                            k += 1
+                        inp += ext_val[row, k]
                 if exp_syn:
                     if ref[i] > 0:
                         ref[i] -= 1
@@ -192,20 +206,35 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
         for r in range(n_rec):
             rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
         # delivery through the ring buffer
+        base = g % L
         for f in range(nf):
             j = fired[f]
             b = pop_of[j]
             for a in range(P):
-                w = W[a, b]
                 lo = offsets[j, a]
                 hi = offsets[j, a + 1]
                 if const_delay > 0:
                     later = ring[(g + const_delay) % L]
+                    if per_syn_w:
+                        for q in range(lo, hi):
+                            later[targets[q]] += weights[q]
+                    else:
+                        w = W[a, b]
+                        for q in range(lo, hi):
+                            later[targets[q]] += w
+                elif per_syn_w:
                     for q in range(lo, hi):
-                        later[targets[q]] += w
+                        slot = base + delays[q]
+                        if slot >= L:
+                            slot -= L
+                        ring[slot, targets[q]] += weights[q]
                 else:
+                    w = W[a, b]
                     for q in range(lo, hi):
-                        ring[(g + delays[q]) % L, targets[q]] += w
+                        slot = base + delays[q]
+                        if slot >= L:
+                            slot -= L
+                        ring[slot, targets[q]] += w
     return n_steps
 
 
@@ -261,9 +290,9 @@ def lif_run_format(
 
     or :math:`V \leftarrow R_S(R_A(v + R_A(P_{21} I)))` and
     :math:`I \leftarrow R_S(R_A(R_A(I P_{11}) + R_A(\mathrm{inp}\,\tau_m/\tau_s)))`
-    (exponential synapses, the current of every neuron); the external count enters as
-    ``inp = R_A(ring + k J_ext)``, and each delivered PSP as
-    ``ring <- R_A(ring + w)``.  Stochastic roundings use the stream sites of
+    (exponential synapses, the current of every neuron); the external counts enter
+    source after source as ``inp = R_A(inp + k_s J_s)`` (stream index ``i + s N``), and
+    each delivered PSP (the block weight or the synapse's own) as ``ring <- R_A(ring + w)``.  Stochastic roundings use the stream sites of
     ``LIF_SITES`` at the global step.  ``counts[0]`` counts the neuron-update
     overflows, ``counts[1]`` the ring-buffer ones.
     """
@@ -275,15 +304,10 @@ def lif_run_format(
     L = ring.shape[0]
     N = V.size
     P = net.pop_start.size - 1
-    P22 = par.fpar[0]
-    P21 = par.fpar[1]
-    P11 = par.fpar[2]
-    V_th = par.fpar[3]
-    V_reset = par.fpar[4]
-    I_scale = par.fpar[5]
-    ref_steps = par.ref_steps
+    S = par.cdf.shape[0] // P
+    n_words = (N + 1) // 2
+    n_src = par.n_src
     has_ext = par.has_ext
-    exp_syn = par.exp_syn
     cdf = par.cdf
     guide = par.guide
     ext_val = par.ext_val
@@ -294,6 +318,8 @@ def lif_run_format(
     offsets = net.offsets
     delays = net.delays
     W = net.W
+    weights = net.weights
+    per_syn_w = weights.size > 0
     cap = rec.spk_i.size
     n_rec = rec.V_idx.size
     const_delay = net.const_delay
@@ -305,19 +331,29 @@ def lif_run_format(
         nf = 0
         for a in range(P):
             vinf = V_inf[a]
+            P22 = par.fpar[a, 0]
+            P21 = par.fpar[a, 1]
+            P11 = par.fpar[a, 2]
+            V_th = par.fpar[a, 3]
+            V_reset = par.fpar[a, 4]
+            I_scale = par.fpar[a, 5]
+            ref_steps = par.ref_steps[a]
+            exp_syn = par.exp_syn[a]
             for i in range(pop_start[a], pop_start[a + 1]):
                 inp = now[i]
                 now[i] = 0.0
                 if has_ext:
-                    w = ext[s, i >> 1]
-                    if i & 1:
-                        u = w >> np.uint64(32)
-                    else:
-                        u = w & np.uint64(0xFFFFFFFF)
-                    k = guide[a, u >> np.uint64(24)]
-                    while u >= cdf[a, k]:
-                        k += 1
-                    inp = _rf(inp + ext_val[a, k], fa, seed, g, 1, i, counts, 0)
+                    for q in range(n_src[a]):
+                        w = ext[s, q * n_words + (i >> 1)]
+                        if i & 1:
+                            u = w >> np.uint64(32)
+                        else:
+                            u = w & np.uint64(0xFFFFFFFF)
+                        row = a * S + q
+                        k = guide[row, u >> np.uint64(24)]
+                        while u >= cdf[row, k]:
+                            k += 1
+                        inp = _rf(inp + ext_val[row, k], fa, seed, g, 1, i + q * N, counts, 0)
                 if ref[i] > 0:
                     ref[i] -= 1
                 else:
@@ -364,6 +400,8 @@ def lif_run_format(
             for a in range(P):
                 w = W[a, b]
                 for q in range(offsets[j, a], offsets[j, a + 1]):
+                    if per_syn_w:
+                        w = weights[q]
                     slot = (g + (const_delay if const_delay > 0 else delays[q])) % L
                     t = targets[q]
                     ring[slot, t] = _rf(ring[slot, t] + w, fa, seed, g, 13, q, counts, 1)

@@ -3,8 +3,11 @@
 Oracles: the Brunel (2000) model-A stationary rate 37.94969709 Hz at g = 5, eta = 2
 (docs/references.md sec. 3, agrees with NNMT 1.3.0 to 1e-10); the Hopf frequency of point B
 "about 190 Hz" (docs/references.md sec. 6, Brunel 2000 Fig. 2); the diffusion CV 0.675 at C,
-confirmed by an independent Ornstein-Uhlenbeck Monte Carlo (0.677).
+confirmed by an independent Ornstein-Uhlenbeck Monte Carlo (0.677); for the Potjans &
+Diesmann (2014) microcircuit, NEST 3.10 running the same model (test skipped without NEST).
 """
+
+import math
 
 import numpy as np
 import pytest
@@ -12,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnmf.validate import Check
-from rnmf.validate.lif import LIFPoint, _poisson_driven, lif_points, run_lif
+from rnmf.validate.lif import (
+    MC_SCALE,
+    LIFPoint,
+    _poisson_driven,
+    lif_points,
+    microcircuit_rates,
+    run_lif,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +64,7 @@ def test_quick_checks_pass(quick):
     for c in checks:
         assert np.isfinite(c.sim) and np.isfinite(c.sem) and c.sem >= 0
         assert c.note  # every tolerance states its reason
-    assert set(figs) == {"lif_rates", "lif_spectrum", "lif_raster"}
+    assert set(figs) == {"lif_rates", "lif_spectrum", "lif_raster", "lif_microcircuit"}
 
 
 def test_network_rate_is_below_theory_by_the_known_amount(quick):
@@ -95,3 +105,46 @@ def test_too_few_seeds_rejected(seeds):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         run_lif(figures=False, **kwargs)
+
+
+def test_microcircuit_rows(quick):
+    """Eight microcircuit rows: theory = the working point of the same model, every
+    population fires, and the rows pass their stated allowance."""
+    rows = [c for c in quick[0] if c.quantity.startswith("microcircuit rate")]
+    assert [r.quantity.split()[2] for r in rows] == [
+        "L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I",
+    ]  # fmt: skip
+    for r in rows:
+        assert r.theory > 0.1 and r.sim > 0.1 and r.n_seeds == 2
+        assert r.N == 7717 and "scale=0.1" in r.params
+    # the excitatory layer-2/3 and layer-6 populations fire slowest (Potjans & Diesmann 2014,
+    # Fig. 6: L23E and L6E below 2 Hz)
+    rates = [r.sim for r in rows]
+    assert rates[0] < 2.0 and rates[6] < 2.0 and min(rates[1::2]) > 2.0
+
+
+@pytest.mark.slow
+def test_microcircuit_rates_agree_with_nest():
+    """rnmf and NEST 3.x run the same microcircuit (scale 0.1, 800 ms after a 200 ms
+    transient; NEST builds it through rnmf.sim.to_nest).  Error model: NEST's network is one
+    more draw from the ensemble of networks rnmf samples (connectivity, weights, delays,
+    V0 and input all random), so each NEST rate must lie in the 99 % prediction interval
+    of 5 rnmf seeds, ``mean +- t_{0.995, 4} sd sqrt(1 + 1/5)`` (t = 4.60).  Skipped
+    without NEST."""
+    nest = pytest.importorskip(
+        "nest", reason="NEST is not installed (pip install nest-simulator): no NEST comparison"
+    )
+    from rnmf.models import LIFNetwork
+    from rnmf.sim import to_nest
+
+    net = LIFNetwork.microcircuit(MC_SCALE)
+    T, t0 = 800.0, 200.0
+    ours = np.array([microcircuit_rates(MC_SCALE, T, t0, 10 + k)["rates"] for k in range(5)])
+    h = to_nest(net, rng=2, nest=nest)
+    s, t = h.simulate(t0 + T)
+    starts = np.concatenate([[0], np.cumsum(net.N)])
+    keep = t > t0
+    counts = np.bincount(np.searchsorted(starts, s[keep], side="right") - 1, minlength=net.P)
+    theirs = counts / (np.asarray(net.N, float) * T * 1e-3)
+    half = 4.60 * ours.std(axis=0, ddof=1) * math.sqrt(1 + 1 / 5)
+    assert np.all(np.abs(theirs - ours.mean(axis=0)) < half), (ours.mean(axis=0), theirs, half)
