@@ -1,7 +1,7 @@
 r"""Batched simulation of multi-population rate networks (:class:`~rnmf.models.RatePopulationNetwork`).
 
 Unit i of population a follows (time in the unit of the ``tau_a``; Kadmon & Sompolinsky 2015,
-PRX 5:041030, eq. 1; drive as in Rajan, Abbott & Sompolinsky 2010, PRE 82:011903, eq. 2)
+PRX 5:041030, eq. 1; drive as in Rajan, Abbott & Sompolinsky 2010, PRE 82:011903)
 
 .. math:: \tau_a\,dx_i = \Big[-x_i + \sum_j J_{ij}\phi_{b(j)}(x_j) + I_i + D_i(t)\Big]dt
           + \sqrt{\tau_a}\,\sigma_a\,dW_i
@@ -437,6 +437,7 @@ def simulate_rate_populations(
         if Jd.ndim == 2:
             Jd = np.broadcast_to(Jd, (m, N, N))
         Jd = check_array("J (couplings)", Jd, shape=(m, N, N), dtype=dtype)
+        _check_dale(net, Jd)
         smp = sample_population_network(
             RatePopulationNetwork(**{**_fields(net), "connectivity": "explicit", "couplings": np.zeros((N, N)),
                                      "g": None, "J0": None, "K": None, "J": None, "dale": False}),
@@ -540,6 +541,23 @@ def simulate_rate_populations(
     )  # fmt: skip
 
 
+def _check_dale(net: RatePopulationNetwork, J: np.ndarray) -> None:
+    """Given couplings of a model with ``dale=True``: every population's outgoing weights
+    (its columns) must share one sign."""
+    if not net.dale:
+        return
+    Js = J.reshape(-1, net.N, net.N)
+    for b, (lo, hi) in enumerate(net.slices):
+        blk = Js[:, :, lo:hi]
+        if np.any(blk > 0) and np.any(blk < 0):
+            cols = np.flatnonzero(np.any(blk > 0, axis=(0, 1)) & np.any(blk < 0, axis=(0, 1)))
+            where = f"column {lo + int(cols[0])} has both signs" if cols.size else "mixed signs"
+            raise ValueError(
+                f"J (couplings) violates Dale's law of the model (dale=True): the outgoing weights "
+                f"of population {b} (columns {lo}..{hi - 1}) must share one sign ({where})"
+            )
+
+
 def _fields(net: RatePopulationNetwork) -> dict:
     from dataclasses import fields
 
@@ -592,6 +610,7 @@ def lyapunov_populations(
         Jd = np.ascontiguousarray(smp.J[0])
     else:
         Jd = check_array("J (couplings)", J, shape=(N, N))
+        _check_dale(net, Jd)
         smp = sample_population_network(
             RatePopulationNetwork(**{**_fields(net), "connectivity": "explicit", "couplings": Jd,
                                      "g": None, "J0": None, "K": None, "J": None, "dale": False}),

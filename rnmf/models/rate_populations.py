@@ -29,7 +29,7 @@ blocks.
 
 :class:`Drive` is a time-dependent input :math:`D_i(t)`: a sinusoid
 :math:`A_a\cos(2\pi f t + \theta_i)` with phases :math:`\theta_i` uniform on
-:math:`[0, 2\pi)` (Rajan, Abbott & Sompolinsky 2010, PRE 82:011903, eq. 2) or all zero,
+:math:`[0, 2\pi)` (Rajan, Abbott & Sompolinsky 2010, PRE 82:011903, their model) or all zero,
 a sequence of steps, or a user callable :math:`I(t)` returning N values.
 
 Times (``tau``, ``T``, ``dt``, drive frequency) are in one user unit; with every ``tau_a = 1``
@@ -109,7 +109,7 @@ class Drive:
     ----------
     kind : {"sine", "step", "callable"}
         ``"sine"``: :math:`D_i(t) = A_{a(i)}\cos(2\pi f t + \theta_i)`, Rajan, Abbott &
-        Sompolinsky 2010 (PRE 82:011903, eq. 2), with :math:`\theta_i` i.i.d. uniform on
+        Sompolinsky 2010 (PRE 82:011903, their model), with :math:`\theta_i` i.i.d. uniform on
         :math:`[0, 2\pi)` (``phases="random"``) or 0 (``phases="equal"``).
         ``"step"``: piecewise constant, ``levels[k]`` (per population) from ``times[k]`` on
         (0 before ``times[0]``).  ``"callable"``: ``func(t)`` returns the N inputs at time t.

@@ -218,3 +218,26 @@ def test_vectorised_path_equals_kernel_path():
         mod._VECTOR_MIN = old
     np.testing.assert_allclose(b.x, a.x, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(b.mean_phi2, a.mean_phi2, rtol=1e-10)
+
+
+def test_given_couplings_checked_against_dale():
+    """A model with dale=True refuses given couplings whose population columns mix signs."""
+    N = 10
+    C = np.abs(np.random.default_rng(0).standard_normal((N, N)))
+    C[:, 8:] *= -1
+    net = RatePopulationNetwork(N=N, fractions=(0.8, 0.2), connectivity="explicit", couplings=C,
+                                dale=True, phi="tanh")  # fmt: skip
+    simulate_rate_populations(net, 0.5, rng=1, J=C)
+    bad = C.copy()
+    bad[3, 1] = -0.5
+    with pytest.raises(ValueError, match="Dale's law.*population 0.*column 1"):
+        simulate_rate_populations(net, 0.5, rng=1, J=bad)
+    with pytest.raises(ValueError, match="Dale's law"):
+        lyapunov_populations(net, 1.0, rng=1, J=bad, burn_in=0.0)
+
+
+def test_gaussian_block_shape_and_fractions_checked():
+    with pytest.raises(ValueError, match=r"\(2, 2\) block matrix"):
+        RatePopulationNetwork(N=10, fractions=(0.5, 0.5), g=np.ones((3, 3)))
+    with pytest.raises(ValueError, match="sum to 1"):
+        RatePopulationNetwork(N=10, fractions=(0.5, 0.6), g=np.ones((2, 2)))

@@ -111,3 +111,86 @@ def test_two_time_bad_input():
             ),
             1.0,
         )
+
+
+# --- chaotic state below A_c and the state the network runs in (issue 14) ------------------
+from rnmf.theory.dmft.driven import chaotic_state, critical_amplitude, solve_driven  # noqa: E402
+
+
+def test_chaotic_state_entrained_above_Ac():
+    """Above A_c the long-domain iteration from a peaked guess ends on the entrained
+    (T-periodic) solution, and its lambda_max is the periodic state's band bottom."""
+    net = RatePopulationNetwork(N=1, g=[[1.5]], drive=Drive("sine", amplitude=6.0, frequency=0.5))
+    kw = dict(n_theta=12, n_gh=16)
+    c = chaotic_state(net, length=16.0, **kw)
+    p = periodic_state(net, **kw)
+    assert c.regime == "entrained" and p.lambda_max < 0
+    # 16 against 32 lags per period (both spectral): equal to 1e-6
+    assert abs(c.Delta0 - p.Delta0) < 1e-6
+    assert abs(c.lambda_max - p.lambda_max) < 1e-5
+    assert solve_driven(net, **kw).regime == "entrained"
+
+
+@pytest.mark.slow
+def test_chaotic_state_below_Ac_is_not_the_unstable_orbit():
+    """g = 1.5, f = 0.5, A = 1 < A_c = 3.305: the entrained orbit is unstable (lambda 0.0550,
+    its growth rate) and the chaotic state has the smaller exponent 0.0383 (the rows that
+    compared 0.055 with a simulated attractor compared different objects).  Domain 64 and
+    128 tau agree to 2e-6 in lambda."""
+    net = RatePopulationNetwork(N=1, g=[[1.5]], drive=Drive("sine", amplitude=1.0, frequency=0.5))
+    p = periodic_state(net, n_theta=12, n_gh=16)
+    c = chaotic_state(net, length=64.0, h=0.2)
+    assert "UNSTABLE" in repr(p)
+    # 0.05495 with the default 16 phase x 20 Gauss-Hermite nodes, 0.05475 with 12 x 16
+    assert p.lambda_max == pytest.approx(0.05495, abs=5e-4)
+    assert c.regime == "chaotic" and c.converged
+    assert c.lambda_max == pytest.approx(0.03830, abs=2e-4)
+    assert c.Delta0 == pytest.approx(0.69550, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_chaotic_state_reduces_to_the_undriven_dmft():
+    """A -> 0: Delta0 and lambda_max of the stationary SCS solution (0.747686, 0.046746;
+    rnmf.theory.dmft.solve) within the Gauss-Hermite error of n_gh = 16 for tanh."""
+    g = 1.5
+    ref = solve(RateNetwork(N=1000, g=g))
+    # a slow drive (the amplitude is negligible) lets a coarse spectral grid cover 200 tau
+    net = RatePopulationNetwork(N=1, g=[[g]], drive=Drive("sine", amplitude=1e-8, frequency=0.05))
+    c = chaotic_state(net, length=200.0, h=0.4)
+    assert c.Delta0 == pytest.approx(ref.Delta0, abs=1e-4)
+    assert c.lambda_max == pytest.approx(ref.lambda_max, abs=1e-3)
+
+
+def test_low_frequency_period_resolution():
+    """The entrained state converges spectrally in the lags per period: at f = 0.02 (period
+    50 tau) n = 64 and 128 give lambda_max equal to 1e-7 (n = 500 gave the same to 1e-8)."""
+    net = RatePopulationNetwork(N=1, g=[[1.5]], drive=Drive("sine", amplitude=0.5, frequency=0.02))
+    a = periodic_state(net, n=64, n_theta=12, n_gh=16)
+    b = periodic_state(net, n=128, n_theta=12, n_gh=16)
+    assert abs(a.lambda_max - b.lambda_max) < 1e-7 and abs(a.Delta0 - b.Delta0) < 1e-7
+
+
+@pytest.mark.slow
+def test_critical_amplitude_non_monotone_in_frequency():
+    """g = 1.5: A_c(f) has a minimum at an intermediate frequency (RAS 2010, abstract and
+    Fig. 3: a "resonant" frequency): A_c(0.005) = 0.512 > A_c(0.02) = 0.439 < A_c(0.05) = 0.512
+    (values of the full-resolution run, n = T / 0.1)."""
+    base = RatePopulationNetwork(N=1, g=[[1.5]])
+    kw = dict(n_theta=12, n_gh=16, xtol=1e-4)
+    a = [critical_amplitude(base, f, bracket=(0.2, 4.0), **kw) for f in (0.005, 0.02, 0.05)]
+    assert a[1] < a[0] - 0.05 and a[1] < a[2] - 0.05
+    assert a[1] == pytest.approx(0.4386, abs=3e-3)
+
+
+def test_transient_checks_the_drive_callable():
+    """A callable drive that returns the wrong shape or NaN is refused with a clear error."""
+    wrong = RatePopulationNetwork(
+        N=1, g=[[0.5]], drive=Drive("callable", func=lambda t: np.zeros(2))
+    )
+    with pytest.raises(ValueError, match=r"shape \(1,\)"):
+        transient(wrong, 1.0, h=0.1)
+    nan = RatePopulationNetwork(
+        N=1, g=[[0.5]], drive=Drive("callable", func=lambda t: np.array([np.nan]))
+    )
+    with pytest.raises(ValueError, match="non-finite"):
+        transient(nan, 1.0, h=0.1)

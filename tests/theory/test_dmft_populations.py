@@ -107,3 +107,20 @@ def test_unbounded_relu_raises():
         solve_populations(net)
     res = solve_populations(net, raise_on_failure=False)
     assert not res.converged and np.all(np.isnan(res.Delta0))
+
+
+def test_critical_scale_closed_form_and_nonzero_means():
+    """Gaussian tanh blocks, J0 = 0: the quiet state loses stability at
+    s_c = 1 / sqrt(rho(G)), G_ab = alpha_b g_ab^2 (Aljadeff, Stern & Sharpee 2015); the
+    continuation along s (one root search per scale) gives it to 1e-12.  With mean couplings
+    and inputs the followed branch gives the value of the four-start search (0.815956603618,
+    computed before the continuation was added)."""
+    g0 = np.array([[2.0, 1.2], [2.2, 1.0]])
+    net = RatePopulationNetwork(N=400, fractions=(0.6, 0.4), g=g0)
+    G = g0**2 * np.array([0.6, 0.4])[None, :]
+    assert critical_scale(net) == pytest.approx(
+        1 / np.sqrt(np.max(np.linalg.eigvals(G).real)), abs=1e-12
+    )
+    net2 = RatePopulationNetwork(N=400, fractions=(0.6, 0.4), g=g0, J0=[[1.0, -2.0], [1.0, -2.0]],
+                                 I0=(0.3, 0.1))  # fmt: skip
+    assert critical_scale(net2) == pytest.approx(0.8159566036178719, abs=1e-10)

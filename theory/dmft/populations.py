@@ -244,8 +244,11 @@ def _rho(M: np.ndarray) -> float:
 # ------------------------------------------------------------------------------------------
 # fixed points
 # ------------------------------------------------------------------------------------------
-def _fixed_points(pops: _Pops, tol: float) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """Roots (mu, Delta0, residual) of the fixed-point equations from several starts."""
+def _fixed_points(
+    pops: _Pops, tol: float, starts: list[np.ndarray] | None = None
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """Roots (mu, Delta0, residual) of the fixed-point equations from several starts
+    (``starts``: given (mu, sqrt(Delta0)) vectors instead of the default four)."""
     from scipy.optimize import root
 
     P = pops.P
@@ -262,8 +265,10 @@ def _fixed_points(pops: _Pops, tol: float) -> list[tuple[np.ndarray, np.ndarray,
 
     scale = float(np.sum(pops.G)) + float(np.sum(pops.sI2)) + 1.0
     found: list[tuple[np.ndarray, np.ndarray, float]] = []
-    for f in (0.0, 0.3, 1.0, 3.0):
-        z0 = np.concatenate([pops.I.copy(), np.full(P, math.sqrt(f * scale))])
+    if starts is None:
+        starts = [np.concatenate([pops.I.copy(), np.full(P, math.sqrt(f * scale))])
+                  for f in (0.0, 0.3, 1.0, 3.0)]  # fmt: skip
+    for z0 in starts:
         with np.errstate(all="ignore"):
             sol = root(F, z0, method="hybr", tol=tol * 1e-2)
         if not np.all(np.isfinite(sol.x)):
@@ -584,12 +589,19 @@ def critical_scale(
             return replace(net, J=np.asarray(net.J) * s)
         raise ValueError("critical_scale: an explicit coupling matrix has no block statistics")
 
+    last: list[np.ndarray] = []
+
     def h(s: float) -> float:
         pops = _Pops(scaled(s))
-        fps = _fixed_points(pops, 1e-12)
+        # continuation: start from the branch found at the previous scale (one root search
+        # instead of four; the extra starts wander for hundreds of evaluations near the onset)
+        fps = _fixed_points(pops, 1e-12, starts=last[-1:]) if last else []
+        if not fps:
+            fps = _fixed_points(pops, 1e-12)
         if not fps:
             raise ConvergenceError(f"critical_scale: no fixed point at scale {s:g}")
         mu, D, _ = fps[0]
+        last.append(np.concatenate([mu, np.sqrt(D)]))
         return _rho(pops.G * pops.d2(mu, D)[None, :]) - 1.0
 
     lo, hi = bracket

@@ -13,11 +13,12 @@ eqs. 3-4, without assuming stationarity; Crisanti & Sompolinsky 2018, PRE 98:062
 with :math:`C_\phi(u,v) = \langle\phi(x(u))\phi(x(v))\rangle` over the Gaussian of means
 :math:`\mu(u), \mu(v)`, variances :math:`C(u,u), C(v,v)` and covariance :math:`C(u,v)`.
 
-Marching (:func:`march`): with :math:`B(t,s) = \int_0^s e^{-(s-v)}g^2C_\phi(t,v)dv`,
-:math:`B(t, s+h) = e^{-h}B(t,s) + (1-e^{-h})g^2C_\phi(t,s)` and
-:math:`C(t+h, s) = e^{-h}C(t,s) + (1-e^{-h})B(t,s)`: an explicit exponential-Euler scheme of
-order 1 in h (measured in the tests).  The core takes a generic two-point average so that
-other two-time problems (e.g. the low-rank latent DMFT) can share it.
+Marching (:func:`march`): the covariance of the exponential-Euler map
+:math:`\xi_{k+1} = e^{-h}\xi_k + (1 - e^{-h})\eta_k` with the cross-covariance
+:math:`B_{kl} = \langle\xi_k\eta_l\rangle` (the exact large-N limit of the exponential-Euler
+simulation; order 1 in h against continuous time, measured in the tests).  The core takes a
+generic row callback so that other two-time problems (the low-rank latent DMFT,
+:func:`rnmf.theory.lowrank.latent_dynamics`) share it.
 """
 
 from __future__ import annotations
@@ -54,28 +55,61 @@ def bivariate_average(f: Callable, h: Callable, m1, m2, v1, v2, c, n: int = 24) 
     return np.einsum("...ij,i,j->...", f(x1) * h(x2), w, w)
 
 
-def march(avg: Callable, mu: np.ndarray, C00: float, g2: float, h: float) -> np.ndarray:
-    """March C(t_k, t_j) on the grid t_k = k h (k = 0..n) from C(0, 0) = C00.
+def march(
+    row: Callable[[int, np.ndarray], np.ndarray], n: int, h: float, g2: float, C00: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""March the two-time covariance of the recurrent field on the grid :math:`t_k = kh`.
 
-    ``avg(mu_k, mu_j, C_kk, C_jj, C_kj)`` returns the two-point average of phi (arrays over j);
-    ``mu`` holds the means on the grid.  Returns the symmetric (n+1, n+1) matrix C.
+    The field obeys the exponential-Euler map :math:`\xi_{k+1} = e\,\xi_k + c\,\eta_k`
+    (:math:`e = e^{-h}`, :math:`c = 1 - e`) with :math:`\eta` Gaussian,
+    :math:`\langle\eta_k\eta_l\rangle = g^2C^\phi_{kl}` (Sompolinsky, Crisanti & Sommers 1988,
+    PRL 61:259, eqs. 3-4 in two-time form) and :math:`\xi_0` independent of :math:`\eta`.  Then
+    :math:`B_{kl} = \langle\xi_k\eta_l\rangle` obeys :math:`B_{0l} = 0`,
+    :math:`B_{k+1,l} = eB_{kl} + cg^2C^\phi_{kl}` and
+
+    .. math:: \Delta_{k+1,l+1} = e^2\Delta_{kl} + ec(B_{kl} + B_{lk}) + c^2g^2C^\phi_{kl},\qquad
+              \Delta_{k,0} = e^k\Delta_{00},
+
+    the exact large-N limit of the exponential-Euler simulation, first order in h against
+    continuous time.  Shared by :func:`transient` and the low-rank latent DMFT
+    (:func:`rnmf.theory.lowrank.latent_dynamics`).
+
+    Parameters
+    ----------
+    row : callable
+        ``row(m, Delta)`` returns :math:`C^\phi_{m,l}` for l = 0..m (it may read
+        ``Delta[m, :m + 1]`` and the diagonal up to m, and advance its own mean state).
+    n : int
+        Number of steps.
+    h, g2 : float
+        Step and coupling variance :math:`g^2`.
+    C00 : float
+        :math:`\Delta_{00}`, the variance of the initial field.
+
+    Returns
+    -------
+    Delta, Cphi : (n + 1, n + 1) arrays
+        Symmetric; the last row of ``Cphi`` is not computed (zero).
     """
-    n = mu.size - 1
-    C = np.zeros((n + 1, n + 1))
-    B = np.zeros(n + 2)
-    C[0, 0] = C00
-    e = math.exp(-h)
-    for k in range(n):
-        d = np.diag(C)[: k + 1]
-        Cphi = avg(mu[k], mu[: k + 1], C[k, k], d, C[k, : k + 1])
-        B[0] = 0.0
-        for j in range(k + 1):  # B(t_k, t_{j+1}) from B(t_k, t_j)
-            B[j + 1] = e * B[j] + (1 - e) * g2 * Cphi[j]
-        row = e * C[k, : k + 1] + (1 - e) * B[: k + 1]
-        C[k + 1, : k + 1] = row
-        C[: k + 1, k + 1] = row
-        C[k + 1, k + 1] = e * C[k, k + 1] + (1 - e) * B[k + 1]
-    return C
+    from scipy import signal
+
+    e, c = math.exp(-h), -math.expm1(-h)
+    D = np.zeros((n + 1, n + 1))
+    B = np.zeros((n + 1, n + 1))
+    Cm = np.zeros((n + 1, n + 1))
+    D[0, 0] = C00
+    for m in range(n):
+        Cm[m, : m + 1] = row(m, D)
+        Cm[: m + 1, m] = Cm[m, : m + 1]
+        # column m of B: a first-order recursive filter over the first index
+        B[1 : m + 2, m] = signal.lfilter([c * g2], [1.0, -e], Cm[: m + 1, m])
+        B[m + 1, :m] = e * B[m, :m] + c * g2 * Cm[m, :m]
+        l = np.arange(m + 1)
+        new = e * e * D[m, l] + e * c * (B[m, l] + B[l, m]) + c * c * g2 * Cm[m, l]
+        D[m + 1, 1 : m + 2] = new
+        D[1 : m + 2, m + 1] = new
+        D[m + 1, 0] = D[0, m + 1] = e * D[m, 0]
+    return D, Cm
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -134,10 +168,11 @@ def transient(
     phi = net.phi[0]
     g2 = float(net.g[0][0]) ** 2
 
-    def avg(m1, m2, v1, v2, c):
-        return bivariate_average(phi, phi, m1, m2, v1, v2, c, n_gh)
+    def row(m: int, D: np.ndarray) -> np.ndarray:
+        d = np.diag(D)[: m + 1]
+        return bivariate_average(phi, phi, mu[m], mu[: m + 1], D[m, m], d, D[m, : m + 1], n_gh)
 
-    C = march(avg, mu, float(Delta_init), g2, h)
+    C, _ = march(row, n, h, g2, float(Delta_init))
     return TwoTimeResult(
         model=net, method="exp-euler-two-time", options={"h": h, "n_gh": n_gh}, converged=True,
         status=Status.CONVERGED, n_iter=n, t=t, mu=mu, C=C, h=h,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import signal
 
 from rnmf.models import LowRankNetwork
 
+from ..dmft.two_time import march
 from ._load import _check_lr, _Load, _moments, _require_g0
 from .stationary import LowRankState, solve
 
@@ -74,6 +74,8 @@ def _latent_F(L: _Load, kappa: np.ndarray, v: np.ndarray) -> np.ndarray:
 # trapezoidal rule on [-8.5, 8.5] (exponentially convergent for analytic phi; Gauss-Hermite
 # converges slowly for tanh: 5e-4 error with 24 nodes): <tanh^2> to ~3e-7 at Delta <= 2.3,
 # 2e-6 at Delta = 9
+_MAX_STEPS = 10**7  # RK4 steps of the g = 0 latent ODE (~ minutes)
+_MAX_STEPS_BULK = 20_000  # O(n^2) bivariate averages of the random-bulk DMFT (~ hours beyond)
 _LATENT_P = 16  # populations of the coarse measure of explicit vectors with g > 0
 _GH_Z = np.linspace(-8.5, 8.5, 49)
 _GH_W = np.exp(-0.5 * _GH_Z**2)
@@ -106,30 +108,32 @@ def _latent_dmft(L: _Load, n: int, h: float, k0: np.ndarray, v0: np.ndarray, uf:
     :math:`\xi_{k+1} = e\,\xi_k + c\,\eta_k` (:math:`e = e^{-h}, c = 1 - e`) the covariances
     :math:`\Delta_{kl} = \langle\xi_k\xi_l\rangle` and :math:`B_{kl} = \langle\xi_k\eta_l\rangle`
     obey :math:`B_{k+1,l} = eB_{kl} + cg^2C_{kl}` and :math:`\Delta_{k+1,l+1} = e^2\Delta_{kl}
-    + ec(B_{kl} + B_{lk}) + c^2g^2C_{kl}`; the latent variables follow :math:`\tilde\kappa_{k+1}
+    + ec(B_{kl} + B_{lk}) + c^2g^2C_{kl}`, marched by the shared core
+    :func:`rnmf.theory.dmft.two_time.march`; the latent variables follow :math:`\tilde\kappa_{k+1}
     = e\tilde\kappa_k + c\kappa_k` with :math:`\kappa_k = \langle n\phi(x_k)\rangle` (Stein's
     lemma with variance :math:`S_p + \Delta_{kk}`).  Cost O(n^2) bivariate averages.
     """
     R, K = L.R, L.K
     e, c = math.exp(-h), -math.expm1(-h)
-    g2 = L.g2
     Y = np.zeros((n + 1, R + K))
     Y[0, :R], Y[0, R:] = k0, v0
-    D = np.zeros((n + 1, n + 1))  # Delta_{kl}
-    B = np.zeros((n + 1, n + 1))  # B_{kl} = <xi_k eta_l>
-    Cm = np.zeros((n + 1, n + 1))  # C_{kl}
     P_out = np.zeros((n + 1, R))
-    for m in range(n + 1):
+
+    def kappa_at(m: int, Dmm: float) -> np.ndarray:
         y = Y[m]
         mu_m = y @ L.Ma.T  # (P,)
         S_m = np.maximum(np.einsum("i,pij,j->p", y, L.Caa, y), 0.0)
         cn = np.einsum("pri,i->pr", L.Cna, y)
-        mom = _moments(L.tr, mu_m[None], (S_m + D[m, m])[None], ("phi", "dphi"))
-        kap = L.w @ (mom["phi"][0][:, None] * L.Mn + cn * mom["dphi"][0][:, None])
+        mom = _moments(L.tr, mu_m[None], (S_m + Dmm)[None], ("phi", "dphi"))
+        return L.w @ (mom["phi"][0][:, None] * L.Mn + cn * mom["dphi"][0][:, None])
+
+    def row(m: int, D: np.ndarray) -> np.ndarray:
+        # kappa at step m (needs Delta_mm), C_{m, l} for l <= m, then the latent step m -> m+1
+        y = Y[m]
+        kap = kappa_at(m, D[m, m])
         P_out[m] = kap
-        if m == n:
-            break
-        # C_{m, l} for l <= m
+        S_m = np.maximum(np.einsum("i,pij,j->p", y, L.Caa, y), 0.0)
+        mu_m = y @ L.Ma.T
         Yl = Y[: m + 1]
         mu_l = Yl @ L.Ma.T  # (m+1, P)
         S_l = np.maximum(np.einsum("li,pij,lj->lp", Yl, L.Caa, Yl), 0.0)
@@ -143,21 +147,13 @@ def _latent_dmft(L: _Load, n: int, h: float, k0: np.ndarray, v0: np.ndarray, uf:
             S_l + dl[:, None],
             cross + D[m, : m + 1, None],
         )
-        Cm[m, : m + 1] = pp @ L.w
-        Cm[: m + 1, m] = Cm[m, : m + 1]
-        # column m of B: B_{0,m} = 0, B_{i+1,m} = e B_{i,m} + c g^2 C_{i,m} (a first-order
-        # recursive filter over i)
-        B[1 : m + 2, m] = signal.lfilter([c * g2], [1.0, -e], Cm[: m + 1, m])
-        # row m+1 of B for earlier columns
-        B[m + 1, :m] = e * B[m, :m] + c * g2 * Cm[m, :m]
-        # Delta row m+1: Delta_{m+1, l+1} for l <= m, Delta_{m+1, 0} = 0
-        l = np.arange(m + 1)
-        row = e * e * D[m, l] + e * c * (B[m, l] + B[l, m]) + c * c * g2 * Cm[m, l]
-        D[m + 1, 1 : m + 2] = row
-        D[1 : m + 2, m + 1] = row
         u = np.atleast_1d(uf(m * h, m))
         Y[m + 1, :R] = e * y[:R] + c * kap
         Y[m + 1, R:] = e * y[R:] + c * u
+        return pp @ L.w
+
+    D, Cm = march(row, n, h, L.g2, 0.0)
+    P_out[n] = kappa_at(n, D[n, n])
     return Y[:, :R], Y[:, R:], P_out, np.diag(D).copy(), Cm
 
 
@@ -224,9 +220,26 @@ def latent_dynamics(
     dt = check_finite("dt", dt)
     if T <= 0 or not 0 < dt <= 0.5:
         raise ValueError(f"need T > 0 and 0 < dt <= 0.5, got T={T}, dt={dt}")
-    n = int(round(T / dt))
+    steps = T / dt
+    # refuse up front (before any allocation): O(T/dt) RK4 steps for g = 0, O((T/dt)^2)
+    # bivariate averages and four (T/dt + 1)^2 matrices with a random bulk
+    max_steps = _MAX_STEPS_BULK if net.g > 0 else _MAX_STEPS
+    if not steps <= max_steps:
+        raise ValueError(
+            f"T / dt = {steps:.4g} steps (T = {T:g}, dt = {dt:g}) exceeds {max_steps:g}"
+            f"{' (the random-bulk DMFT costs O((T/dt)^2))' if net.g > 0 else ''}; reduce T or increase dt"
+        )
+    n = int(round(steps))
     if abs(n * dt - T) > 1e-9 * max(1.0, T):
         raise ValueError(f"T = {T} is not a multiple of dt = {dt}")
+    if net.g > 0:
+        from rnmf._memory import check_memory
+
+        check_memory(
+            "latent_dynamics",
+            {"two-time matrices (3 x (T/dt + 1)^2 float64)": 24.0 * (n + 1) ** 2},
+            hint=f"Reduce T = {T:g} or increase dt = {dt:g}.",
+        )
     L = _Load(net)
     R, K = L.R, L.K
     k = np.zeros(R) if kappa0 is None else check_array("kappa0", np.atleast_1d(kappa0), shape=(R,))
