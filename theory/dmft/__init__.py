@@ -13,13 +13,20 @@ odd phi without mean input); :func:`transition` locates the onset of chaos and
 Several populations (:func:`solve_populations`, :func:`stability_matrix`; Kadmon &
 Sompolinsky 2015, Aljadeff, Stern & Sharpee 2015), E-I threshold-linear networks with fixed
 in-degree (:func:`solve_ei`, :func:`critical_coupling`; Mastrogiuseppe & Ostojic 2017), driven
-networks (:func:`periodic_state`, :func:`critical_amplitude`; Rajan, Abbott & Sompolinsky 2010)
+networks (:func:`solve_driven`, :func:`periodic_state`, :func:`chaotic_state`,
+:func:`critical_amplitude`; Rajan, Abbott & Sompolinsky 2010)
 and transients (:func:`transient`) take a :class:`rnmf.models.RatePopulationNetwork`.
 """
 
 from ._common import DMFTResult
 from .discrete import correlation_map
-from .driven import critical_amplitude, driven_lyapunov, periodic_state
+from .driven import (
+    chaotic_state,
+    critical_amplitude,
+    driven_lyapunov,
+    periodic_state,
+    solve_driven,
+)
 from .ei_threshold_linear import critical_coupling, runaway, solve_ei
 from .grid import solve_grid, transition, transition_curve
 from .lyapunov import SchroedingerSpectrum
@@ -29,12 +36,14 @@ from .two_time import transient
 
 __all__ = [
     "DMFTResult",
+    "chaotic_state",
     "critical_amplitude",
     "critical_coupling",
     "critical_scale",
     "driven_lyapunov",
     "periodic_state",
     "runaway",
+    "solve_driven",
     "solve_ei",
     "solve_populations",
     "stability_matrix",
