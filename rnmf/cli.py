@@ -39,8 +39,13 @@ def _check_validate_args(args: argparse.Namespace) -> list[str] | None:
             raise CLIError(f"{flag} must be an integer >= {least}, got {value}")
     if args.seed < 0:
         raise CLIError(f"--seed must be an integer >= 0, got {args.seed}")
-    if not args.suite:
+    if args.suite is None:
         return None
+    if not args.suite.strip():
+        raise CLIError(
+            f"--suite {args.suite!r} is empty; name suites from {', '.join(SUITES)} "
+            "(comma-separated), or leave out --suite to run them all"
+        )
     suites = [x.strip() for x in args.suite.split(",")]
     bad = [x for x in suites if x not in SUITES]
     if bad or not all(suites):

@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import check_bool
+
 __all__ = ["ConvergenceError", "Result", "Status", "finish", "load_result"]
 
 FORMAT = "rnmf-result"
@@ -441,7 +443,7 @@ class Result:
             When a field cannot be stored (e.g. a lambda as transfer function); the
             message names the field and says how to fix it.
         """
-        path = pathlib.Path(path)
+        path = _as_path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
         arrays: dict[str, np.ndarray] = {}
@@ -497,9 +499,24 @@ class _suppress:
         return True
 
 
+def _as_path(path: Any) -> pathlib.Path:
+    """``path`` as a :class:`pathlib.Path`; anything but a str or path-like is refused."""
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"path must be a str or path-like (a file name), got {path!r} of type "
+            f"{type(path).__name__}"
+        )
+    path = pathlib.Path(path)
+    if not str(path) or str(path) == ".":
+        raise ValueError(f"path must name a file, got {str(path)!r}")
+    return path
+
+
 def load_result(path: str | os.PathLike) -> Result:
     """Read any result written by :meth:`Result.save` (see the module docstring)."""
-    path = pathlib.Path(path)
+    path = _as_path(path)
     if not path.exists() and path.suffix != ".npz" and path.with_name(path.name + ".npz").exists():
         path = path.with_name(path.name + ".npz")
     if not path.is_file():
@@ -535,7 +552,12 @@ def load_result(path: str | os.PathLike) -> Result:
 
 
 def finish(result: Result, raise_on_failure: bool) -> Result:
-    """Return ``result``, or raise :class:`ConvergenceError` if it did not converge."""
+    """Return ``result``, or raise :class:`ConvergenceError` if it did not converge.
+
+    ``raise_on_failure`` must be ``True`` or ``False`` (a string such as ``"no"`` is
+    refused with a TypeError naming it, never taken as a true flag).
+    """
+    check_bool("raise_on_failure", raise_on_failure)
     if not result.converged and raise_on_failure:
         raise ConvergenceError(
             f"{type(result).__name__} did not converge ({result.status}; "

@@ -248,7 +248,7 @@ class Transfer:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        if self.kind not in KINDS:
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise ValueError(
                 f"Transfer.kind must be one of {', '.join(KINDS)}; got {self.kind!r}. "
                 "For another function use Transfer('custom', func=f[, deriv=df]) or "

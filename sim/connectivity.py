@@ -18,9 +18,11 @@ a float32 network is the rounding of the float64 network with the same seed.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from rnmf._checks import as_rng
+from rnmf._checks import ArgumentTypeError, as_rng
 from rnmf.models import RateNetwork
 
 __all__ = ["sample_couplings", "sample_inputs"]
@@ -38,7 +40,14 @@ def _check_net(net: object) -> RateNetwork:
 
 
 def _check_dtype(dtype: object) -> np.dtype:
-    dt = np.dtype(dtype)
+    try:
+        if isinstance(dtype, numbers.Number | list | tuple | np.ndarray):
+            raise TypeError("not a data type")
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentTypeError(
+            f"dtype must be float64 or float32, got {dtype!r} of type {type(dtype).__name__}"
+        ) from exc
     if dt not in [np.dtype(d) for d in _DTYPES]:
         raise ValueError(f"dtype must be float64 or float32, got {dt.name}")
     return dt

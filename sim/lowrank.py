@@ -25,7 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from rnmf._checks import as_rng, check_array, check_choice, check_finite, check_int
+from rnmf._checks import (
+    as_rng,
+    check_array,
+    check_choice,
+    check_finite,
+    check_int,
+    check_step_count,
+)
 from rnmf.models import LowRankNetwork
 from rnmf.results import Result, Status
 
@@ -181,6 +188,7 @@ def _n_steps(name: str, value: Any, dt: float, allow_zero: bool) -> int:
         raise ValueError(
             f"{name} must be {'>= 0' if allow_zero else '> 0'} (units of tau), got {v}"
         )
+    check_step_count(name, v, dt, unit=" tau")
     k = int(round(v / dt))
     if abs(k * dt - v) > 1e-9 * max(1.0, v):
         raise ValueError(f"{name} = {v} is not a multiple of dt = {dt}; pick dt dividing it")
@@ -353,6 +361,9 @@ def simulate_lowrank(
     rnmf.sim._memory.InsufficientMemoryError
         (a ``MemoryError`` and a ``ValueError``) when the bulk, the loadings and the
         recordings would not fit into the available memory; raised before allocating.
+    ValueError
+        When ``T + burn_in`` would take more than ``rnmf._checks.MAX_STEPS`` (1e10) time
+        steps of ``dt`` (hours of computing); refused up front with the step count.
     """
     if not isinstance(net, LowRankNetwork):
         raise ValueError(f"net must be a LowRankNetwork, got {type(net).__name__}")

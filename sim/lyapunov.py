@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from rnmf._checks import as_rng, check_int, check_positive
+from rnmf._checks import as_rng, check_bool, check_int, check_positive, check_step_count
 from rnmf.models import RateNetwork
 from rnmf.results import Result, Status, finish
 
@@ -202,12 +202,19 @@ def lyapunov_spectrum(
     -------
     LyapunovSpectrum
 
+    Raises
+    ------
+    ValueError
+        When ``T``, ``burn_in`` or ``t_ons`` would take more than ``rnmf._checks.MAX_STEPS``
+        (1e10) time steps of ``dt`` (hours of computing); refused up front with the count.
+
     References
     ----------
     Benettin et al. 1980, Meccanica 15:9 (QR method); Engelken, Wolf & Abbott 2020,
     arXiv:2006.02427 (Jacobian :math:`-1 + J\,\mathrm{diag}(\phi')` of the rate network).
     """
     net = _check_net(net)
+    check_bool("raise_on_failure", raise_on_failure)
     dtype = _check_fmt(fmt)
     dt = _check_dt(net, dt, method)
     if progress is not None and not isinstance(progress, bool | np.bool_):
@@ -219,6 +226,7 @@ def lyapunov_spectrum(
         n_ons = _n_steps("t_ons", t_ons, net, dt, allow_zero=False)
     else:
         check_positive("t_ons (re-orthonormalisation interval in units of tau)", t_ons)
+        check_step_count("t_ons", t_ons, dt, unit=" tau")
         n_ons = max(1, int(round(t_ons / dt)))
     n_T = _n_steps("T", T, net, dt, allow_zero=False)
     n_int = n_T // n_ons
@@ -250,7 +258,7 @@ def lyapunov_spectrum(
 
     custom = p.code < 0
 
-    def run(n_intervals: int, logs: np.ndarray, stage: str) -> None:
+    def run(n_intervals: int, logs: np.ndarray | None, stage: str) -> None:
         bar = progress_bar(progress, n_intervals * n_ons, f"rnmf.sim.lyapunov_spectrum ({stage})")
         try:
             _run(n_intervals, logs, bar)
@@ -258,23 +266,24 @@ def lyapunov_spectrum(
             if bar is not None:
                 bar.close()
 
-    def _run(n_intervals: int, logs: np.ndarray, bar) -> None:
+    def _run(n_intervals: int, logs: np.ndarray | None, bar) -> None:
+        # logs=None (burn-in): the growth is discarded, one chunk of scratch suffices
+        scratch = np.empty((min(per_chunk, n_intervals), k)) if logs is None else None
         done = 0
         while done < n_intervals:
             m = min(per_chunk, n_intervals - done)
+            out = scratch[:m] if logs is None else logs[done : done + m]
             noise = _noise_chunk(gen, m * n_ons, N, dtype, net.noisy)
             if custom:
-                _advance_tangent_numpy(
-                    x, Qt, Jm, Iv, noise, m, n_ons, p, logs[done : done + m], net.phi
-                )
+                _advance_tangent_numpy(x, Qt, Jm, Iv, noise, m, n_ons, p, out, net.phi)
             else:
-                advance_tangent(x, Qt, Jm, Iv, noise, m, n_ons, p, logs[done : done + m], Mt, Ht)
+                advance_tangent(x, Qt, Jm, Iv, noise, m, n_ons, p, out, Mt, Ht)
             done += m
             if bar is not None:
                 bar.update(m * n_ons)
 
     if n_burn_int:
-        run(n_burn_int, np.empty((n_burn_int, k)), "burn-in")
+        run(n_burn_int, None, "burn-in")
     logs = np.empty((n_int, k))
     run(n_int, logs, "averaging")
 

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 from scipy import fft as sp_fft
 
-from rnmf._checks import check_choice, check_finite
+from rnmf._checks import check_array, check_choice, check_finite, check_int
 from rnmf.results import Result
 
 from .rate import Trajectory
@@ -196,7 +196,7 @@ def autocorrelation(
             dt = x.sample_dt
         data = np.asarray(x.x, dtype=np.float64)
     else:
-        data = np.asarray(x, dtype=np.float64)
+        data = check_array("x", x, finite=False)
     if dt is None:
         dt = 1.0
     dt = check_finite("dt (sample spacing)", dt)
@@ -253,8 +253,11 @@ def mean_sem(values: np.ndarray, axis: int = 0) -> tuple[np.ndarray | float, np.
     mean, sem
         Floats for 1-D input; ``sem`` is NaN for a single repetition.
     """
-    v = np.asarray(values, dtype=np.float64)
-    if v.ndim == 0 or v.shape[axis] == 0:
+    v = check_array("values", values, finite=False)
+    if v.ndim == 0:
+        raise ValueError(f"values must be an array of repetitions, got the scalar {values!r}")
+    axis = check_int("axis", axis, minimum=-v.ndim, maximum=v.ndim - 1)
+    if v.shape[axis] == 0:
         raise ValueError(
             f"values must hold at least one repetition along axis {axis}, got shape {v.shape}"
         )

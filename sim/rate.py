@@ -36,7 +36,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from rnmf._checks import as_rng, check_array, check_choice, check_finite, check_int
+from rnmf._checks import (
+    MAX_STEPS,
+    as_rng,
+    check_array,
+    check_choice,
+    check_finite,
+    check_int,
+    check_step_count,
+)
 from rnmf.models import RateNetwork
 from rnmf.results import Result, Status
 
@@ -265,12 +273,13 @@ def _n_steps(name: str, value: Any, net: RateNetwork, dt: float, *, allow_zero: 
                 raise ValueError(f"{what} must be finite, got {value!r}")
             if not v.is_integer():
                 raise ValueError(f"{what} must be a whole number, got {value!r}")
-        n = check_int(what, value, minimum=0 if allow_zero else 1)
+        n = check_int(what, value, minimum=0 if allow_zero else 1, maximum=MAX_STEPS)
         return n
     v = check_finite(f"{name} (duration in units of tau)", value)
     if v < 0 or (v == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} (duration in units of tau) must be {bound}, got {v!r}")
+    check_step_count(name, v, dt, unit=" tau")
     n = int(round(v / dt))
     if n == 0 and not allow_zero:
         raise ValueError(
@@ -630,6 +639,9 @@ def simulate(
         (a ``MemoryError`` and a ``ValueError``) when the couplings and recordings
         would not fit into the available memory; raised before allocating, with the
         numbers.
+    ValueError
+        When ``T + burn_in`` would take more than ``rnmf._checks.MAX_STEPS`` (1e10) time
+        steps of ``dt`` (hours of computing); refused up front with the step count.
 
     Notes
     -----

@@ -57,7 +57,14 @@ from rnmf import (  # noqa: E402
 from rnmf.results import Result, Status  # noqa: E402
 from rnmf.sim import measures  # noqa: E402
 from rnmf.theory import dmft, lif, lowrank, rmf  # noqa: E402
-from rnmf.validate import Check, finite_size_term, seed_for, sem  # noqa: E402
+from rnmf.validate import (  # noqa: E402
+    Check,
+    finite_size_term,
+    measured_spread,
+    robust_sd,
+    seed_for,
+    sem,
+)
 
 # -- bad values ---------------------------------------------------------------------------------
 
@@ -154,6 +161,10 @@ def _sweep(**kw):
 
 def _load(path):
     return Result.load(path)
+
+
+def _save(path):
+    return dmft.solve(RATE, lyapunov=False).save(path)
 
 
 CATALOGUE: list[Entry] = [
@@ -338,6 +349,8 @@ CATALOGUE: list[Entry] = [
             "fmt",
             "J",
             "I",
+            "progress",
+            "divergence_limit",
         ),
         finite=_fields("x"),
     ),
@@ -345,7 +358,22 @@ CATALOGUE: list[Entry] = [
         "sim.simulate_lowrank",
         lambda **kw: sim.simulate_lowrank(kw.pop("net"), kw.pop("T"), **kw),
         dict(net=LR, T=2.0, dt=0.1, rng=0),
-        ("net", "T", "dt", "rng", "burn_in", "x0", "kappa0", "method", "record_every"),
+        (
+            "net",
+            "T",
+            "dt",
+            "rng",
+            "burn_in",
+            "x0",
+            "kappa0",
+            "u",
+            "method",
+            "record_every",
+            "record_units",
+            "progress",
+            "divergence_limit",
+            "fmt",
+        ),
         finite=_fields("kappa"),
     ),
     Entry(
@@ -359,7 +387,22 @@ CATALOGUE: list[Entry] = [
         "sim.lyapunov_spectrum",
         lambda **kw: sim.lyapunov_spectrum(kw.pop("net"), kw.pop("T"), **kw),
         dict(net=RATE, T=5.0, k=2, dt=0.1, rng=0, burn_in=1.0),
-        ("net", "T", "k", "dt", "rng", "t_ons", "burn_in"),
+        (
+            "net",
+            "T",
+            "k",
+            "dt",
+            "rng",
+            "method",
+            "t_ons",
+            "burn_in",
+            "x0",
+            "J",
+            "I",
+            "fmt",
+            "raise_on_failure",
+            "progress",
+        ),
         finite=_fields("exponents"),
     ),
     Entry(
@@ -368,6 +411,7 @@ CATALOGUE: list[Entry] = [
         dict(net=RATE, rng=0),
         ("net", "rng", "dtype"),
     ),
+    Entry("sim.sample_inputs", sim.sample_inputs, dict(net=NOISY, rng=0), ("net", "rng", "dtype")),
     # measures
     Entry(
         "measures.autocorrelation",
@@ -376,6 +420,7 @@ CATALOGUE: list[Entry] = [
         ("x", "dt", "max_lag", "subtract"),
     ),
     Entry("measures.population_stats", measures.population_stats, dict(traj=None), ("traj",)),
+    Entry("measures.delta0", measures.delta0, dict(traj=None), ("traj",)),
     Entry("measures.mean_sem", measures.mean_sem, dict(values=np.ones(4)), ("values", "axis")),
     # sweeps
     Entry(
@@ -395,6 +440,20 @@ CATALOGUE: list[Entry] = [
         finite=lambda out: [out],
     ),
     Entry(
+        "validate.measured_spread",
+        measured_spread,
+        dict(sd_sqrt_n=1.0, N=100, n_networks=3, z=3.0),
+        ("sd_sqrt_n", "N", "n_networks", "z"),
+        finite=lambda out: [out],
+    ),
+    Entry(
+        "validate.robust_sd",
+        robust_sd,
+        dict(values=[1.0, 2.0, 4.0]),
+        ("values",),
+        finite=lambda out: list(out),
+    ),
+    Entry(
         "validate.Check",
         Check,
         dict(quantity="Delta0", params="g=2", theory=1.9, sim=1.8, sem=0.05, n_seeds=3, N=500),
@@ -402,6 +461,7 @@ CATALOGUE: list[Entry] = [
     ),
     # results
     Entry("Result.load", _load, dict(path="missing.npz"), ("path",)),
+    Entry("Result.save", _save, dict(path="saved.npz"), ("path",)),
 ]
 
 ENTRIES = {e.name: e for e in CATALOGUE}
@@ -467,434 +527,12 @@ CLI: list[CliEntry] = [
 ]
 
 
-# Cases that fail today in a file this test does not own, found by running this fuzz:
-# (entry, argument, bad-value keys, "OWNER: what happens").  OWNER is the helper who owns the
-# file (A dmft, B lif, C lowrank, D phase/cli, E sim/results/transfer; "lead": files without an
-# owner in this round).  Each case is marked xfail(strict=True) in the exhaustive test, so a fix
-# shows up as an XPASS failure and its key must then be removed here; the CI draw skips them.
+# Cases known to fail, found by running this fuzz, while their fix is under way:
+# (entry, argument, bad-value keys, "OWNER: what happens").  Each case is marked
+# xfail(strict=True) in the exhaustive test, so a fix shows up as an XPASS failure and its key
+# must then be removed here; the CI draw skips them.  Empty: every case passes.
 KNOWN_GROUPS: list[tuple[str, str, tuple[str, ...], str]] = [
-    (
-        "IntensityNetwork",
-        "b",
-        ("complex", "object"),
-        "lead: TypeError does not name 'b': float() argument must be a string or a real number, not 'comp",
-    ),
-    (
-        "IntensityNetwork",
-        "ext_rate",
-        ("complex", "object"),
-        "lead: TypeError does not name 'ext_rate': float() argument must be a string or a real number, no",
-    ),
-    (
-        "IntensityNetwork",
-        "ext_weight",
-        ("complex", "object"),
-        "lead: TypeError does not name 'ext_weight': float() argument must be a string or a real number, ",
-    ),
-    (
-        "IntensityNetwork",
-        "r",
-        ("complex", "object"),
-        "lead: TypeError does not name 'r': float() argument must be a string or a real number, not 'comp",
-    ),
-    (
-        "IntensityNetwork",
-        "tau",
-        ("complex", "object"),
-        "lead: TypeError does not name 'tau': float() argument must be a string or a real number, not 'co",
-    ),
-    (
-        "IntensityNetwork.all_to_all",
-        "N",
-        ("huge_int",),
-        "lead: ValueError does not name 'N': array is too big; `arr.size * arr.dtype.itemsize` is larger ",
-    ),
-    (
-        "IntensityNetwork.all_to_all",
-        "tau",
-        ("complex", "object"),
-        "lead: TypeError does not name 'tau': float() argument must be a string or a real number, not 'co",
-    ),
-    (
-        "IntensityNetwork.all_to_all",
-        "w",
-        ("neg", "neg_float"),
-        "lead: ValueError does not name 'w': IntensityNetwork.W must be >= 0 with phi='linear' (the inten",
-    ),
-    (
-        "LIFNetwork.brunel",
-        "gamma",
-        ("huge",),
-        "B: ValueError does not name 'gamma': LIFNetwork.N[1] must be an integer <= N, got 4e+302",
-    ),
-    (
-        "LowRankNetwork",
-        "means",
-        ("matrix",),
-        "C: ValueError does not name 'means': LowRankNetwork.cov must have shape (3, 3) or (2, 3, 3) f",
-    ),
-    (
-        "LowRankNetwork.from_vectors",
-        "m",
-        ("list",),
-        "C: ValueError does not name 'm': LowRankNetwork.n has 50 rows but N = 2: every vector needs o",
-    ),
-    (
-        "LowRankNetwork.rank_one",
-        "S_m",
-        ("huge",),
-        "C: OverflowError: (34, 'Numerical result out of range')",
-    ),
-    (
-        "LowRankNetwork.rank_one",
-        "S_n",
-        ("huge",),
-        "C: OverflowError: (34, 'Numerical result out of range')",
-    ),
-    (
-        "Result.load",
-        "path",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg",
-            "neg_float",
-            "zero",
-            "tiny",
-            "huge",
-            "huge_int",
-            "none",
-            "complex",
-            "list",
-            "matrix",
-            "bool",
-            "object",
-        ),
-        "E: TypeError does not name 'path': expected str, bytes or os.PathLike object, not float",
-    ),
-    (
-        "Transfer",
-        "kind",
-        ("matrix",),
-        "E: ValueError does not name 'kind': The truth value of an array with more than one element is",
-    ),
-    (
-        "dmft.potential",
-        "Delta",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg_float",
-            "huge",
-            "huge_int",
-            "none",
-            "complex",
-            "list",
-            "object",
-        ),
-        "A: ValueError does not name 'Delta': D contains NaN or infinite entries; pass finite values",
-    ),
-    (
-        "dmft.potential",
-        "Delta0",
-        ("nan", "inf", "-inf", "neg", "neg_float", "zero", "tiny", "none", "complex", "object"),
-        "A: ValueError does not name 'Delta0': D0 contains NaN or infinite entries; pass finite values",
-    ),
-    (
-        "dmft.solve",
-        "lyapunov",
-        ("matrix",),
-        "A: ValueError does not name 'lyapunov': The truth value of an array with more than one elemen",
-    ),
-    ("dmft.solve_grid", "g", ("huge", "huge_int"), "A: ZeroDivisionError: float division by zero"),
-    (
-        "dmft.solve_grid",
-        "lyapunov",
-        ("matrix",),
-        "A: ValueError does not name 'lyapunov': The truth value of an array with more than one elemen",
-    ),
-    (
-        "dmft.solve_grid",
-        "sigma_noise",
-        ("huge", "huge_int"),
-        "A: ZeroDivisionError: float division by zero",
-    ),
-    (
-        "lif.asynchronous_stability",
-        "method",
-        ("matrix",),
-        "B: ValueError does not name 'method': The truth value of an array with more than one element ",
-    ),
-    (
-        "lif.brunel_rates",
-        "eta",
-        ("matrix",),
-        "B: TypeError does not name 'eta': float() argument must be a string or a real number, not 'co",
-    ),
-    (
-        "lif.transfer_function",
-        "frequency",
-        ("huge", "huge_int", "str", "numeric_str", "none", "object"),
-        "B: hang (still running after 20 s)",
-    ),
-    (
-        "lif.transfer_function",
-        "method",
-        ("matrix",),
-        "B: ValueError does not name 'method': The truth value of an array with more than one element ",
-    ),
-    ("lif.transfer_function", "tau_m", ("huge", "huge_int"), "B: hang (still running after 20 s)"),
-    (
-        "lowrank.critical_g_chaos",
-        "M_m",
-        ("none", "complex", "list", "matrix", "object"),
-        "C: TypeError does not name 'M_m': float() argument must be a string or a real number, not 'No",
-    ),
-    (
-        "lowrank.critical_g_chaos",
-        "S_m",
-        ("huge", "none", "complex", "list", "matrix", "object"),
-        "C: OverflowError: (34, 'Numerical result out of range')",
-    ),
-    (
-        "lowrank.critical_g_chaos",
-        "g_max",
-        ("none", "complex", "list", "matrix", "object"),
-        "C: TypeError does not name 'g_max': float() argument must be a string or a real number, not '",
-    ),
-    (
-        "lowrank.critical_g_chaos",
-        "strength",
-        ("complex", "object"),
-        "C: TypeError does not name 'strength': float() argument must be a string or a real number, no",
-    ),
-    (
-        "lowrank.latent_dynamics",
-        "T",
-        ("huge", "huge_int"),
-        "C: ValueError does not name 'T': Maximum allowed size exceeded",
-    ),
-    (
-        "lowrank.latent_dynamics",
-        "dt",
-        ("tiny",),
-        "C: ValueError does not name 'dt': Maximum allowed size exceeded",
-    ),
-    (
-        "lowrank.phase_diagram",
-        "M_m",
-        ("none", "complex", "list", "matrix", "object"),
-        "C: TypeError does not name 'M_m': float() argument must be a string or a real number, not 'No",
-    ),
-    (
-        "lowrank.phase_diagram",
-        "S_m",
-        ("huge", "none", "complex", "list", "matrix", "object"),
-        "C: OverflowError: (34, 'Numerical result out of range')",
-    ),
-    (
-        "lowrank.phase_diagram",
-        "g",
-        ("zero", "huge", "huge_int", "complex", "object"),
-        "C: hang (still running after 60 s)",
-    ),
-    (
-        "lowrank.phase_diagram",
-        "n_boundary",
-        ("huge_int",),
-        "C: MemoryError does not name 'n_boundary': Unable to allocate 7.28 TiB for an array with shap",
-    ),
-    (
-        "lowrank.phase_diagram",
-        "strength",
-        ("complex", "object"),
-        "C: TypeError does not name 'strength': float() argument must be a string or a real number, no",
-    ),
-    (
-        "lowrank.solve",
-        "chaotic",
-        ("matrix",),
-        "C: ValueError does not name 'chaotic': The truth value of an array with more than one element",
-    ),
-    (
-        "lowrank.solve",
-        "n_scan",
-        ("huge_int",),
-        "C: MemoryError does not name 'n_scan': Unable to allocate 3.64 TiB for an array with shape (N",
-    ),
-    (
-        "measures.autocorrelation",
-        "x",
-        ("complex", "object"),
-        "E: TypeError does not name 'x': float() argument must be a string or a real number, not 'comp",
-    ),
-    (
-        "measures.mean_sem",
-        "axis",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg_float",
-            "tiny",
-            "huge",
-            "huge_int",
-            "str",
-            "numeric_str",
-            "none",
-            "complex",
-            "list",
-            "matrix",
-            "bool",
-            "object",
-        ),
-        "E: TypeError does not name 'axis': tuple indices must be integers or slices, not float",
-    ),
-    (
-        "measures.mean_sem",
-        "values",
-        ("complex", "object"),
-        "E: TypeError does not name 'values': float() argument must be a string or a real number, not ",
-    ),
-    (
-        "rmf.solve",
-        "beta_max",
-        ("tiny", "huge", "str", "numeric_str", "complex", "list", "matrix", "object"),
-        "lead: ZeroDivisionError: float division by zero",
-    ),
-    (
-        "rmf.solve",
-        "limit",
-        ("matrix",),
-        "lead: ValueError does not name 'limit': The truth value of an array with more than one element i",
-    ),
-    (
-        "rmf.solve",
-        "method",
-        ("matrix",),
-        "lead: ValueError does not name 'method': The truth value of an array with more than one element ",
-    ),
-    (
-        "rmf.solve",
-        "n_scan",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg",
-            "neg_float",
-            "tiny",
-            "huge",
-            "huge_int",
-            "str",
-            "numeric_str",
-            "none",
-            "complex",
-            "list",
-            "matrix",
-            "object",
-        ),
-        "lead: TypeError does not name 'n_scan': 'float' object cannot be interpreted as an integer",
-    ),
-    (
-        "rmf.solve",
-        "tol",
-        ("str", "numeric_str", "none", "complex", "list", "matrix", "object"),
-        "lead: TypeError does not name 'tol': ufunc 'isfinite' not supported for the input types, and the",
-    ),
-    (
-        "rnmf validate",
-        "--suite",
-        ("empty",),
-        "D: exit 2 with a message that does not name --suite: '[ 1.7 s] simulating 7 scenarios x 3 see",
-    ),
-    (
-        "sim.lyapunov_spectrum",
-        "burn_in",
-        ("huge", "huge_int"),
-        "E: ValueError does not name 'burn_in': Maximum allowed dimension exceeded",
-    ),
-    ("sim.lyapunov_spectrum", "dt", ("tiny",), "E: hang (still running after 20 s)"),
-    (
-        "sim.sample_couplings",
-        "dtype",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg",
-            "neg_float",
-            "zero",
-            "tiny",
-            "huge",
-            "huge_int",
-            "numeric_str",
-            "complex",
-            "list",
-            "bool",
-            "object",
-        ),
-        "E: TypeError does not name 'dtype': Cannot interpret 'nan' as a data type",
-    ),
-    ("sim.simulate", "burn_in", ("huge", "huge_int"), "E: OverflowError: int too big to convert"),
-    (
-        "sim.simulate_lowrank",
-        "burn_in",
-        ("huge", "huge_int"),
-        "E: ValueError does not name 'burn_in': Maximum allowed dimension exceeded",
-    ),
-    (
-        "validate.finite_size_term",
-        "N",
-        ("nan", "zero", "str", "numeric_str", "none", "list", "object"),
-        "lead: non-finite output without a word (silent NaN)",
-    ),
-    (
-        "validate.finite_size_term",
-        "c",
-        ("nan", "inf", "-inf", "str", "numeric_str", "none", "list", "object"),
-        "lead: non-finite output without a word (silent NaN)",
-    ),
-    (
-        "validate.finite_size_term",
-        "order",
-        ("nan", "-inf", "huge", "huge_int", "str", "numeric_str", "none", "list", "object"),
-        "lead: non-finite output without a word (silent NaN)",
-    ),
-    (
-        "validate.finite_size_term",
-        "scale",
-        ("nan", "inf", "-inf", "str", "numeric_str", "none", "list", "object"),
-        "lead: non-finite output without a word (silent NaN)",
-    ),
-    (
-        "validate.seed_for",
-        "base",
-        (
-            "nan",
-            "inf",
-            "-inf",
-            "neg",
-            "neg_float",
-            "tiny",
-            "huge",
-            "str",
-            "none",
-            "complex",
-            "list",
-            "matrix",
-            "object",
-        ),
-        "lead: TypeError does not name 'base': seed must be integer",
-    ),
-    (
-        "validate.sem",
-        "values",
-        ("complex", "object"),
-        "lead: TypeError does not name 'values': float() argument must be a string or a real number, not ",
-    ),
+    # none left: every case of the exhaustive fuzz passes (issue 10)
 ]
 
 KNOWN: dict[tuple[str, str, str], str] = {
@@ -942,6 +580,12 @@ _RAW_NUMPY_MEMORY = re.compile(
 )
 
 
+# arguments for which any string is a valid value (a file or folder name); every other
+# argument takes numbers, flags or names from a fixed list, so accepting "abc" or "1" there
+# means the string was silently parsed as a number or taken as a true flag
+STRING_ARGS = {("phase.sweep", "store"), ("Result.save", "path")}
+
+
 def _names_the_argument(exc: BaseException, arg: str, value: Any, entry: Entry) -> bool:
     message = str(exc)
     names = (arg, *ALIASES.get(arg, ()), *entry.aliases.get(arg, ()))
@@ -976,10 +620,12 @@ def _flagged(out: Any, caught: list[warnings.WarningMessage]) -> bool:
 def run_case(entry: Entry, arg: str, value: Any, tmp_path) -> str | None:
     """Call ``entry`` with ``arg`` replaced by ``value``; return a failure text or None."""
     kwargs = dict(entry.base)
-    if entry.name == "measures.population_stats":
+    if entry.name in ("measures.population_stats", "measures.delta0"):
         kwargs["traj"] = _traj()
+    if entry.name == "Result.save":
+        kwargs["path"] = str(tmp_path / "saved.npz")
     kwargs[arg] = value
-    if entry.name == "Result.load" and isinstance(value, str):
+    if entry.name in ("Result.load", "Result.save") and isinstance(value, str):
         kwargs[arg] = str(tmp_path / value)
     label = f"{entry.name}({arg}={value!r})"
     with warnings.catch_warnings(record=True) as caught:
@@ -994,7 +640,7 @@ def run_case(entry: Entry, arg: str, value: Any, tmp_path) -> str | None:
         except (ValueError, TypeError, MemoryError) as exc:
             shown = (
                 str(tmp_path / value)
-                if entry.name == "Result.load" and isinstance(value, str)
+                if entry.name in ("Result.load", "Result.save") and isinstance(value, str)
                 else value
             )
             if _names_the_argument(exc, arg, shown, entry):
@@ -1002,6 +648,11 @@ def run_case(entry: Entry, arg: str, value: Any, tmp_path) -> str | None:
             return f"{label}: {type(exc).__name__} does not name {arg!r}: {exc}"
         except Exception as exc:  # noqa: BLE001 - the point of the test
             return f"{label}: {type(exc).__name__}: {exc}"
+    if isinstance(value, str) and (entry.name, arg) not in STRING_ARGS:
+        return (
+            f"{label}: accepted the string {value!r}; a number or flag given as a string must "
+            f"be refused with a TypeError naming {arg!r}"
+        )
     relevant = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
     try:
         values = entry.finite(out)
@@ -1218,3 +869,55 @@ def test_argument_helpers_refuse_what_the_fuzz_found():
     with pytest.raises(ValueError, match="n_grid must be an integer, got inf"):
         check_int("n_grid", math.inf)
     assert check_int("n_grid", 3.0) == 3
+
+
+def test_numbers_given_as_strings_are_refused_naming_the_argument():
+    """``rnmf._checks`` (issue 10): ``check_array("x", "1.5")`` returned ``array(1.5)`` and
+    ``check_array("x", None)`` ``array(nan)``; strings, None and objects are now refused with
+    a TypeError (:class:`~rnmf._checks.ArgumentTypeError`, also a ValueError) naming the
+    argument, in every helper.  The command line parses its own strings before calling."""
+    from rnmf._checks import (
+        ArgumentTypeError,
+        check_array,
+        check_finite,
+        check_int,
+        check_positive,
+    )
+
+    for value in ("1.5", ["1", 2.0], np.array(["1", "2"]), np.array([1, "x"], dtype=object)):
+        with pytest.raises(TypeError, match=r"^x must be numbers"):
+            check_array("x", value)
+    for value in (None, _Opaque(), [_Opaque(), 1.0]):
+        with pytest.raises(TypeError, match=r"^x must be"):
+            check_array("x", value)
+    for helper in (check_finite, check_positive, check_int):
+        with pytest.raises(TypeError, match=r"^n must be"):
+            helper("n", "1")
+    assert issubclass(ArgumentTypeError, TypeError) and issubclass(ArgumentTypeError, ValueError)
+    assert check_array("x", [1, 2.5]).tolist() == [1.0, 2.5]
+    assert check_array("x", np.float32(2.0)).dtype == np.float64
+    with pytest.raises(ValueError, match="x must be convertible"):
+        check_array("x", [[1.0, 2.0], [3.0]])  # ragged: still a ValueError naming x
+
+
+def test_step_count_is_refused_above_the_limit_with_the_estimate():
+    """``rnmf._checks.check_step_count``: a duration of more than MAX_STEPS steps (a burn-in
+    of 1e12 or a dt of 1e-300) is refused before any work, naming the duration and dt."""
+    from rnmf._checks import MAX_STEPS, check_step_count
+
+    assert check_step_count("T", 10.0, 0.1) == pytest.approx(100.0)
+    assert check_step_count("T", MAX_STEPS * 0.1, 0.1) == pytest.approx(MAX_STEPS)
+    with pytest.raises(ValueError, match=r"burn_in = 1e\+12 tau with dt = 0\.1 tau is 1e\+13"):
+        check_step_count("burn_in", 1e12, 0.1, unit=" tau")
+    with pytest.raises(ValueError, match=r"hours at a microsecond per step"):
+        check_step_count("T", 1.0, 1e-300)
+
+
+def test_flags_accept_only_true_or_false():
+    """``rnmf._checks.check_bool`` (issue 10: ``lyapunov='no'`` was taken as true)."""
+    from rnmf._checks import check_bool
+
+    assert check_bool("lyapunov", np.bool_(True)) is True and check_bool("f", False) is False
+    for value in ("no", "1", 1, 0.0, None, np.array([True]), _Opaque()):
+        with pytest.raises(TypeError, match=r"^lyapunov must be True or False, got"):
+            check_bool("lyapunov", value)

@@ -14,6 +14,7 @@ file and PNG figures.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import ArgumentTypeError
 from .tolerance import finite_size_term
 
 __all__ = ["Check", "Report"]
@@ -76,6 +78,17 @@ class Check:
     note: str = ""
     samples: tuple = field(default=(), repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # numbers only (NaN allowed: a missing prediction or simulation is a failed row);
+        # a number given as a string would compare as text or fail deep in the arithmetic
+        for name in ("theory", "sim", "sem", "n_seeds", "N", "z", "finite_size", "order", "floor"):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                raise ArgumentTypeError(
+                    f"Check.{name} must be a real number, got {value!r} of type "
+                    f"{type(value).__name__}"
+                )
+
     @property
     def error(self) -> float:
         """``sim - theory``."""
@@ -91,6 +104,8 @@ class Check:
     @property
     def allowed(self) -> float:
         """The largest ``|sim - theory|`` that passes: ``z sem + c |theory| / N**order + floor``."""
+        if not math.isfinite(self.theory):  # no prediction: the row fails, nothing to scale
+            return math.nan
         fs = finite_size_term(self.finite_size, self.theory, self.N, self.order)
         return self.z * self.sem + fs + self.floor
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_int
 from .._memory import quiet_progress
 from .._parallel import single_thread_blas
 
@@ -39,7 +40,14 @@ def seed_for(base: int, *keys: int) -> int:
     -------
     int
         A seed for ``numpy.random.default_rng`` or any ``rng`` argument of rnmf.
+
+    Raises
+    ------
+    ValueError
+        When ``base`` or a key is not a non-negative integer (the message names it).
     """
+    base = check_int("base", base, minimum=0)
+    keys = tuple(check_int(f"keys[{i}]", k, minimum=0) for i, k in enumerate(keys))
     return int(np.random.SeedSequence([base, *keys]).generate_state(1)[0])
 
 

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._checks import check_array, check_finite, check_int, check_nonnegative, check_positive
+
 __all__ = ["finite_size_term", "measured_spread", "robust_sd", "sem"]
 
 
@@ -41,8 +43,13 @@ def sem(values: Sequence[float] | np.ndarray) -> float:
     -------
     float
         ``std(values, ddof=1) / sqrt(n)``; NaN when fewer than two values are given.
+
+    Raises
+    ------
+    TypeError
+        When ``values`` are not numbers (strings, None, objects, complex).
     """
-    v = np.asarray(values, dtype=float)
+    v = check_array("values", values, finite=False)
     return float(np.std(v, ddof=1) / np.sqrt(v.size)) if v.size > 1 else float("nan")
 
 
@@ -60,20 +67,37 @@ def finite_size_term(c: float, scale: float, N: float, order: float = 0.5) -> fl
     Parameters
     ----------
     c : float
-        Coefficient (dimensionless).
+        Coefficient (dimensionless, finite, >= 0).
     scale : float
-        The quantity setting the scale, ``|scale|`` is used.
+        The quantity setting the scale (finite), ``|scale|`` is used.
     N : float
-        Network size.
+        Network size (finite, > 0).
     order : float
-        Exponent ``p`` of ``N``.
+        Exponent ``p`` of ``N`` (finite, >= 0).
 
     Returns
     -------
     float
         ``c * |scale| / N**order``.
+
+    Raises
+    ------
+    ValueError
+        When an argument is NaN, infinite, out of range or not a real number (the message
+        names it), or when the allowance overflows.
     """
-    return c * abs(scale) / N**order
+    c = check_nonnegative("c", c)
+    scale = check_finite("scale", scale)
+    N = check_positive("N", N)
+    order = check_nonnegative("order", order)
+    with np.errstate(over="ignore", under="ignore"):
+        value = float(np.float64(c) * abs(scale) / np.power(np.float64(N), order))
+    if not math.isfinite(value):
+        raise ValueError(
+            f"finite_size_term(c={c!r}, scale={scale!r}, N={N!r}, order={order!r}) overflows; "
+            "pass c and scale of a size whose product is finite"
+        )
+    return value
 
 
 def measured_spread(sd_sqrt_n: float, N: int, n_networks: int, z: float = 3.0) -> float:
@@ -101,7 +125,16 @@ def measured_spread(sd_sqrt_n: float, N: int, n_networks: int, z: float = 3.0) -
     -------
     float
         ``z * sd_sqrt_n / sqrt(N * n_networks)``.
+
+    Raises
+    ------
+    ValueError
+        When an argument is NaN, infinite, out of range or not a number (named).
     """
+    sd_sqrt_n = check_nonnegative("sd_sqrt_n", sd_sqrt_n)
+    N = check_positive("N", N)
+    n_networks = check_int("n_networks", n_networks, minimum=1)
+    z = check_nonnegative("z", z)
     return z * sd_sqrt_n / math.sqrt(N * n_networks)
 
 
@@ -123,7 +156,16 @@ def robust_sd(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
     -------
     sd, sd_err : float
         The spread and its standard error.
+
+    Raises
+    ------
+    ValueError
+        When ``values`` is not a 1-D sequence of at least two real numbers.
     """
-    v = np.asarray(values, dtype=float)
+    v = check_array("values", values, finite=False)
+    if v.ndim != 1 or v.size < 2 or np.ndim(values) != 1:
+        raise ValueError(
+            f"values must be a 1-D sequence of at least two numbers, got shape {np.shape(values)}"
+        )
     s = 1.4826 * float(np.median(np.abs(v - np.median(v))))
     return s, 1.65 * s / math.sqrt(2 * (v.size - 1))

@@ -78,6 +78,7 @@ def _build_catalogue():
         "BrunelGrid": lambda: lif.brunel_rates([4.0, 5.0], [2.0]),
         "BalancedRates": lambda: lif.balanced_rates(brunel),
         "AsyncStability": lambda: lif.asynchronous_stability(brunel),
+        "LinearResponse": lambda: lif.linear_response(brunel, [0.0, 10.0, 50.0]),
         "BrunelPhaseDiagram": lambda: lif.brunel_phase_diagram([5.0], [2.0]),
         "HopfBoundary": lambda: lif.hopf_boundary([5.0], n_eta=4),
         "LowRankState": lambda: lr.solve(LowRankNetwork.rank_one(N=100, M_m=1.0, M_n=2.0)),
@@ -94,6 +95,16 @@ def _build_catalogue():
         "EffectiveTau": lambda: precision.effective_tau(0.1, 10.0, "bfloat16"),
         "Swamping": lambda: precision.swamping(1e-3, 1.0, "float16"),
         "IntegerLeak": lambda: precision.integer_leak(100, 256),
+        "QuantizedLIF": lambda: precision.quantized_lif_network(
+            brunel, bits=4, rounding="stochastic"
+        ),
+        "QuantizedLIFRates": lambda: precision.quantized_lif_rates(brunel, bits=4),
+        "QuantizedLowRankBoundaries": lambda: precision.quantized_lowrank_boundaries(
+            2.2, N=1000, bits=3, g_max=3.0, n_scan=8
+        ),
+        "StorageRate": lambda: precision.stochastic_storage_rate(
+            18.0, 2.0, tau_m=20.0, V_th=20.0, V_reset=10.0, t_ref=2.0, dt=0.1, n_grid=2001
+        ),
         "MismatchRates": lambda: precision.mismatch_rates(15.0, 5.0, 0.05, n_quad=8),
         "TwoTimeResult": lambda: importlib.import_module("rnmf.theory.dmft.two_time").transient(
             RatePopulationNetwork(N=1, g=[[1.5]]), 1.0, h=0.1, Delta_init=2.0
@@ -290,3 +301,26 @@ def test_status_members_for_divergence():
 
 def test_rnmf_version_importable():
     assert rnmf.__name__ == "rnmf"
+
+
+@pytest.mark.parametrize("path", [3.0, None, ["a.npz"], np.ones(2), True, object()])
+def test_load_and_save_refuse_a_path_that_is_not_a_file_name(path, tmp_path):
+    """Issue 10 fuzz: ``Result.load(3.0)`` raised pathlib's TypeError without naming path."""
+    from rnmf.results import Result
+
+    with pytest.raises(TypeError, match=r"\bpath must be a str or path-like"):
+        Result.load(path)
+    result = rnmf.theory.dmft.solve(rnmf.RateNetwork(N=10, g=0.5), lyapunov=False)
+    with pytest.raises(TypeError, match=r"\bpath\b"):
+        result.save(path)
+    assert type(Result.load(result.save(tmp_path / "ok"))) is type(result)
+
+
+def test_finish_refuses_a_flag_that_is_not_true_or_false():
+    """``rnmf.results.finish`` (every solver's raise_on_failure): a string is not a flag."""
+    from rnmf.results import finish
+
+    result = rnmf.theory.dmft.solve(rnmf.RateNetwork(N=10, g=0.5), lyapunov=False)
+    assert finish(result, np.bool_(True)) is result
+    with pytest.raises(TypeError, match="raise_on_failure must be True or False"):
+        finish(result, "no")

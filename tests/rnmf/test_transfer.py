@@ -130,3 +130,16 @@ def test_bad_custom_transfer_construction():
         Transfer("relu", func=np.tanh)
     with pytest.raises(ValueError, match="needs callables"):
         Transfer("custom")
+
+
+@pytest.mark.parametrize("kind", [np.ones((2, 3)), ["tanh"], 1.0, None])
+def test_kind_that_is_not_a_name_is_refused_naming_kind(kind):
+    """Issue 10 fuzz: an array as kind gave numpy's "truth value of an array is ambiguous"."""
+    with pytest.raises(ValueError, match=r"Transfer\.kind must be one of"):
+        Transfer(kind)
+
+
+@pytest.mark.parametrize("theta", ["0.5", "abc", None, 1j])
+def test_theta_given_as_a_string_is_refused(theta):
+    with pytest.raises(TypeError, match=r"Transfer\.theta must be a real number"):
+        Transfer("relu", theta=theta)

@@ -170,3 +170,118 @@ def test_unbounded_rows_compare_theory_fate_with_simulation():
     assert [c.theory for c in checks[:4]] == [1.0, 1.0, 1.0, 1.0]
     assert all(c.passed for c in checks)
     assert checks[4].theory == pytest.approx(1.1285843, rel=1e-6)
+
+
+# ---------------------------------------------------------------- bad arguments (issue 10)
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(N=math.nan), "N"),
+        (dict(N=0), "N"),
+        (dict(N="100"), "N"),
+        (dict(c=math.inf), "c"),
+        (dict(c=-1.0), "c"),
+        (dict(scale=math.nan), "scale"),
+        (dict(scale=None), "scale"),
+        (dict(order=math.nan), "order"),
+        (dict(order=-math.inf), "order"),
+    ],
+)
+def test_finite_size_term_refuses_bad_arguments_naming_them(kwargs, name):
+    """Issue 10 fuzz: ``finite_size_term(N=nan)`` returned NaN and ``N="100"`` a TypeError
+    about ``**``; every argument is now checked and named."""
+    from rnmf.validate import finite_size_term
+
+    args = dict(c=1.0, scale=2.0, N=100, order=0.5) | kwargs
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        finite_size_term(**args)
+
+
+def test_finite_size_term_values_and_overflow():
+    from rnmf.validate import finite_size_term
+
+    assert finite_size_term(2.0, -3.0, 400, 0.5) == pytest.approx(0.3)
+    assert finite_size_term(0.1, 5.0, 10, 0.0) == pytest.approx(0.5)
+    assert finite_size_term(1.0, 1.0, 100, 1e300) == 0.0  # N**order overflows to inf: no bias
+    with pytest.raises(ValueError, match="overflows"):
+        finite_size_term(1e300, 1e300, 1.0)
+
+
+def test_check_without_a_prediction_fails_instead_of_raising():
+    """A row whose theory is NaN is a failed row (allowed = NaN), not an exception."""
+    c = Check("x", "", math.nan, 1.0, 0.1, 2, 10, finite_size=1.0)
+    assert math.isnan(c.allowed) and not c.passed
+
+
+@pytest.mark.parametrize("base", [math.nan, -1, 2.5, "1", None, [1, 2]])
+def test_seed_for_refuses_a_bad_base_naming_it(base):
+    from rnmf.validate import seed_for
+
+    with pytest.raises(ValueError, match=r"\bbase\b"):
+        seed_for(base, 1)
+    with pytest.raises(ValueError, match=r"keys\[1\]"):
+        seed_for(0, 1, -3)
+    assert seed_for(3, 1, 2) == seed_for(3.0, 1, 2)
+
+
+@pytest.mark.parametrize("values", [[1.0, "2"], ["1", "2"], [1 + 1j, 2.0], [object(), 1.0], None])
+def test_sem_refuses_values_that_are_not_real_numbers(values):
+    from rnmf.validate import sem
+
+    with pytest.raises((TypeError, ValueError), match=r"\bvalues\b"):
+        sem(values)
+    assert sem([1.0, 2.0, 3.0]) == pytest.approx(1.0 / math.sqrt(3.0))
+
+
+@pytest.mark.parametrize("suite", ["", " ", ",", "rate,"])
+def test_cli_validate_refuses_an_empty_suite_name(suite, tmp_path, capsys):
+    """Issue 10 fuzz: ``--suite ""`` ran every suite (tens of seconds); now exit 2 at once."""
+    from rnmf.cli import main
+
+    code = main(["validate", "--suite", suite, "--out", str(tmp_path / "r"), "--quick"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--suite" in err and "rate" in err
+
+
+@pytest.mark.parametrize("name", ["theory", "sim", "sem", "N", "finite_size", "floor"])
+@pytest.mark.parametrize("value", ["1.5", None, [1.0]])
+def test_check_refuses_numbers_given_as_strings(name, value):
+    """Issue 10: ``Check(theory="1.5", ...)`` was accepted and compared text with numbers."""
+    args = dict(quantity="q", params="", theory=1.0, sim=1.0, sem=0.1, n_seeds=2, N=10)
+    with pytest.raises(TypeError, match=rf"Check\.{name} must be a real number"):
+        Check(**(args | {name: value}))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(sd_sqrt_n=math.nan), "sd_sqrt_n"),
+        (dict(sd_sqrt_n="1"), "sd_sqrt_n"),
+        (dict(N=0), "N"),
+        (dict(N=-1.0), "N"),
+        (dict(n_networks=0), "n_networks"),
+        (dict(n_networks=2.5), "n_networks"),
+        (dict(z=math.inf), "z"),
+    ],
+)
+def test_measured_spread_refuses_bad_arguments_naming_them(kwargs, name):
+    """Found by the fuzz: ``measured_spread(N=0)`` raised ZeroDivisionError, ``N=-1`` "math
+    domain error" and ``sd_sqrt_n=nan`` returned NaN."""
+    from rnmf.validate import measured_spread
+
+    args = dict(sd_sqrt_n=2.0, N=100, n_networks=4, z=3.0) | kwargs
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        measured_spread(**args)
+    assert measured_spread(2.0, 100, 4) == pytest.approx(3.0 * 2.0 / 20.0)
+
+
+@pytest.mark.parametrize("values", [1.0, [1.0], "12", [1 + 1j, 2.0], [[1.0, 2.0]], None])
+def test_robust_sd_needs_two_real_values(values):
+    """Found by the fuzz: a scalar or one value gave ZeroDivisionError."""
+    from rnmf.validate import robust_sd
+
+    with pytest.raises(ValueError, match=r"\bvalues\b"):
+        robust_sd(values)
+    sd, err = robust_sd([1.0, 2.0, 3.0])
+    assert sd == pytest.approx(1.4826) and err == pytest.approx(1.65 * 1.4826 / 2.0)

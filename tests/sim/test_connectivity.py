@@ -84,3 +84,11 @@ def test_shapes_and_finiteness(N, g, J0, seed):
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("dtype", [float("nan"), 1, "1", True, [np.float64], object(), "int32"])
+def test_dtype_that_is_not_float64_or_float32_is_refused_naming_dtype(dtype):
+    """Issue 10 fuzz: ``dtype=nan`` gave numpy's "Cannot interpret 'nan' as a data type"."""
+    with pytest.raises((TypeError, ValueError), match="dtype must be float64 or float32"):
+        sample_couplings(RateNetwork(5, 1.0), 0, dtype=dtype)
+    assert sample_couplings(RateNetwork(5, 1.0), 0, dtype="float32").dtype == np.float32

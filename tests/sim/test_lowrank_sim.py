@@ -433,3 +433,12 @@ def test_format_rejects_float32_and_custom_phi():
         simulate_lowrank(net, 1.0, fmt="float32")
     with pytest.raises(ValueError, match="fmt must be"):
         simulate_lowrank(net, 1.0, fmt="float7")
+
+
+@pytest.mark.parametrize("burn_in", [1e300, 10**12])
+def test_simulate_lowrank_refuses_a_burn_in_of_more_steps_than_a_run_may_take(burn_in):
+    """Issue 10 fuzz: ``burn_in=10**12`` ran (1e13 steps, weeks) and ``1e300`` raised numpy's
+    "Maximum allowed dimension exceeded"; both are refused up front, naming burn_in."""
+    net = LowRankNetwork.rank_one(N=50, M_m=1.0, M_n=2.0, S_m=1.0, S_n=1.0)
+    with pytest.raises(ValueError, match=r"burn_in = .* time steps, more than the 1e\+10"):
+        simulate_lowrank(net, 2.0, dt=0.1, rng=0, burn_in=burn_in)

@@ -260,3 +260,34 @@ def test_memory_estimate_refuses_before_allocating():
         lyapunov_spectrum(RateNetwork(10**6, 1.0), 1.0)
     with pytest.raises(ValueError, match="GiB"):
         lyapunov_spectrum(RateNetwork(10**6, 1.0), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [(dict(burn_in=1e300), "burn_in"), (dict(burn_in=10**12), "burn_in"), (dict(dt=1e-300), "dt")],
+)
+def test_lyapunov_refuses_more_steps_than_a_run_may_take(kwargs, name):
+    """Issue 10 fuzz: ``burn_in=10**12`` tried to allocate 14.6 TiB for the discarded burn-in
+    growth and ``dt=1e-300`` hung; both are refused up front, naming the argument."""
+    args = dict(k=2, dt=0.1, rng=0, burn_in=1.0, progress=False) | kwargs
+    with pytest.raises(ValueError, match=rf"\b{name}\b.*time steps, more than"):
+        lyapunov_spectrum(RateNetwork(N=20, g=1.5), 5.0, **args)
+
+
+def test_lyapunov_burn_in_in_scratch_chunks_gives_the_same_exponents(monkeypatch):
+    """The discarded burn-in growth goes to one chunk of scratch (no (n_burn, k) array):
+    a burn-in split into many small chunks gives bitwise the same exponents."""
+    from rnmf.sim import lyapunov as lyap_mod
+
+    net = RateNetwork(N=30, g=2.0)
+    a = lyapunov_spectrum(net, 20.0, k=2, dt=0.1, rng=3, burn_in=30.0, progress=False)
+    monkeypatch.setattr(lyap_mod, "_chunk_len", lambda N, noisy: 7)
+    b = lyapunov_spectrum(net, 20.0, k=2, dt=0.1, rng=3, burn_in=30.0, progress=False)
+    assert np.array_equal(a.exponents, b.exponents) and np.all(np.isfinite(a.exponents))
+
+
+@pytest.mark.parametrize("flag", ["no", "1", 1, None])
+def test_raise_on_failure_must_be_true_or_false(flag):
+    """Found by the fuzz: ``raise_on_failure="no"`` was taken as true; refused up front."""
+    with pytest.raises(TypeError, match="raise_on_failure must be True or False"):
+        lyapunov_spectrum(RateNetwork(N=10, g=1.5), 2.0, k=1, rng=0, raise_on_failure=flag)

@@ -130,3 +130,22 @@ def test_mean_sem():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("axis", [0.5, "0", None, 2, -3, True, [0]])
+def test_mean_sem_refuses_an_axis_that_is_not_an_axis_naming_it(axis):
+    """Issue 10 fuzz: ``mean_sem(v, axis=0.5)`` raised "tuple indices must be integers"."""
+    with pytest.raises(ValueError, match=r"\baxis\b"):
+        mean_sem(np.ones((4, 2)), axis=axis)
+    m, s = mean_sem(np.arange(8.0).reshape(4, 2), axis=-1)
+    assert m.shape == (4,) and s.shape == (4,)
+
+
+@pytest.mark.parametrize("bad", [[1.0 + 1j, 2.0], [object(), 1.0], ["1", "2"], None])
+def test_measures_refuse_values_that_are_not_real_numbers(bad):
+    """Complex, objects and numbers written as strings are refused, naming the argument."""
+    with pytest.raises((TypeError, ValueError), match=r"\bvalues\b"):
+        mean_sem(bad)
+    x = np.array([bad, bad], dtype=object).T if bad is not None else None
+    with pytest.raises((TypeError, ValueError), match=r"\bx\b"):
+        autocorrelation(x)

@@ -452,3 +452,26 @@ def test_trajectory_reports_its_time_unit():
     tr = simulate(RateNetwork(10, 1.0, tau=20.0), 1.0, rng=1)
     assert "units of tau" in repr(tr)
     np.testing.assert_allclose(tr.time, 20.0 * tr.t)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(burn_in=1e300), "burn_in"),
+        (dict(burn_in=10**12), "burn_in"),
+        (dict(T=2e9, dt=0.1), "T"),
+        (dict(dt=1e-300), "dt"),
+    ],
+)
+def test_simulate_refuses_more_steps_than_a_run_may_take_before_any_work(kwargs, name):
+    """Issue 10 fuzz: ``burn_in=1e300`` raised OverflowError from the kernel and ``10**12``
+    ran for days; a step count above MAX_STEPS is refused up front with the count."""
+    from rnmf._checks import MAX_STEPS
+
+    args = dict(T=2.0, dt=0.1, rng=0, progress=False) | kwargs
+    T = args.pop("T")
+    with pytest.raises(ValueError, match=rf"\b{name}\b.*time steps, more than the 1e\+10") as info:
+        simulate(RateNetwork(N=20, g=1.5), T, **args)
+    assert "hours at a microsecond per step" in str(info.value) and MAX_STEPS == 10**10
+    with pytest.raises(ValueError, match=r"burn_in .*<= 10000000000"):
+        simulate(RateNetwork(N=20, g=1.5, time="discrete"), 5, burn_in=10**12, rng=0)
