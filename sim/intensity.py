@@ -2,7 +2,7 @@
 
 :func:`simulate_intensity` runs the finite network (``M = 1``) or the replica network of
 Baccelli & Taillefumier (2019, SIAM J. Appl. Dyn. Syst. 18:1756, Sec. 2.2) with the numba
-kernel :mod:`rnmf.sim._kernels.intensity` (exact thinning, binary-heap event queue,
+kernel :mod:`rnmf.sim._kernels.intensity` (exact thinning, 4-ary heap event queue,
 O(log NM) per event).  The result carries per-neuron rates with error bars, spike trains
 of chosen units, binned counts and the measures computed from them (ISI CV, Fano
 factor, cross-covariance functions).
@@ -23,11 +23,19 @@ from rnmf._checks import as_rng, check_int, check_positive
 from rnmf.models import IntensityNetwork
 from rnmf.results import Result, Status
 
-from ._kernels.intensity import Net, Record, State, draw_all, heap_init, intensity_run
+from ._kernels.intensity import Net, Record, draw_all, intensity_run, new_state
 
 __all__ = ["IntensityRun", "build_net", "simulate_intensity"]
 
 _TABLE = 4097
+
+
+def _packed(*cols: np.ndarray) -> np.ndarray:
+    """Neuron constants as one 64-byte row per neuron (zero padded to 8 columns)."""
+    out = np.zeros((cols[0].size, 8))
+    for k, c in enumerate(cols):
+        out[:, k] = c
+    return out
 
 
 def build_net(net: IntensityNetwork, M: int) -> Net:
@@ -75,6 +83,7 @@ def build_net(net: IntensityNetwork, M: int) -> Net:
         lam0=float(net.lam0),
         reset=bool(net.reset),
         M=int(M),
+        cn=_packed(net.b, inv_tau, net.r, net.ext_rate, net.ext_weight, phi_b),
     )
 
 
@@ -292,17 +301,8 @@ def simulate_intensity(
     n_bins = int(np.ceil(T / bin_width))
     kn = build_net(net, M)
     seed = int(gen.integers(0, 2**63, dtype=np.int64))
-    st = State(
-        X=X.astype(np.float64),
-        t0=np.zeros(NM),
-        cand=np.zeros(NM),
-        bound=np.zeros(NM),
-        heap=np.zeros(NM, dtype=np.int64),
-        pos=np.zeros(NM, dtype=np.int64),
-        rng=np.array([seed], dtype=np.uint64),
-    )
+    st = new_state(X.astype(np.float64), seed)
     rec = Record(
-        counts=np.zeros(NM, dtype=np.int64),
         batch=np.zeros((n_batches, N), dtype=np.int64),
         rec_of=rec_of,
         spk_t=np.zeros(cap),
@@ -311,8 +311,7 @@ def simulate_intensity(
         counters=np.zeros(4, dtype=np.int64),
         fpar=np.array([t_warm, T / n_batches, bin_width]),
     )
-    draw_all(kn, st, rec)
-    heap_init(st)
+    draw_all(kn, st)
     budget = np.iinfo(np.int64).max if max_events is None else int(max_events)
     t_end = t_warm + T
     chunks = 10 if progress else 1
@@ -328,16 +327,16 @@ def simulate_intensity(
             stopped = True
             break
     wall = time.perf_counter() - tic
-    counts = rec.counts.reshape(M, N)
+    counts = st.U[:, 3].reshape(M, N)
     unit_rates = counts / T
     rates = unit_rates.mean(axis=0)
     batch_rates = rec.batch / (M * T / n_batches)
     sem = batch_rates.std(axis=0, ddof=1) / np.sqrt(n_batches)
     n_rec = int(rec.counters[0])
-    X_now = st.X.copy()
+    X_now = st.U[:, 0].copy()
     return IntensityRun(
         model=net,
-        method="exact thinning, binary heap" + (f", {M} replicas" if M > 1 else ", finite"),
+        method="exact thinning, 4-ary heap" + (f", {M} replicas" if M > 1 else ", finite"),
         options={
             "T": T,
             "M": M,

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from rnmf._checks import as_rng, check_finite, check_int, check_positive
+from rnmf._checks import as_rng, check_array, check_finite, check_int, check_positive
+from rnmf._memory import check_memory
 
 __all__ = ["IntensityNetwork"]
 
@@ -33,9 +34,10 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _per_neuron(name: str, value: Any, N: int, *, allow_inf: bool = False) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(N, float(arr))
+    # refuses complex values, strings and opaque objects with a message naming the field
+    arr = check_array(f"IntensityNetwork.{name}", value, finite=False)
+    if np.ndim(value) == 0:  # check_array returns at least one dimension
+        arr = np.full(N, float(arr[0]))
     if arr.shape != (N,):
         raise ValueError(
             f"IntensityNetwork.{name} must be a scalar or have one entry per neuron ({N}), "
@@ -285,7 +287,15 @@ class IntensityNetwork:
         replica-mean-field notes (RMF rate 0.99674317, mean field 1.07145741).
         """
         N = check_int("N", N, minimum=1)
+        # W is a dense (N, N) matrix, copied once more by the constructor
+        check_memory("IntensityNetwork.all_to_all", {f"W (N^2 float64, N = {N})": 16.0 * N * N},
+                     hint="N is the number of neurons")  # fmt: skip
         w = check_finite("w", w)
+        if w < 0 and kwargs.get("phi", "linear") == "linear":
+            raise ValueError(
+                f"all_to_all: w must be >= 0 with phi='linear' (the intensity phi(x) = x "
+                f"must stay non-negative), got w = {w:g}; use phi='exp' for inhibition"
+            )
         W = np.full((N, N), w)
         np.fill_diagonal(W, 0.0)
         return cls(W=W, **kwargs)

@@ -14,13 +14,24 @@ probability ``phi(X(t)) / bound``.  A jump that lowers the intensity leaves the 
 valid (nothing to do); one that raises it above the bound adds an independent Poisson
 stream at the excess rate, whose first point replaces the pending candidate if earlier
 (superposition and memorylessness; the bound is tightened at the unit's own candidate
-events).  Each unit holds one candidate time, kept in an indexed binary min-heap:
-O(log NM) per event.
+events).  Each unit holds one candidate time.
+
+Memory layout (the work of one event touches few cache lines):
+
+* the event queue is an indexed 4-ary min-heap (Johnson 1975, Inf. Process. Lett. 4:53,
+  d-heaps) whose nodes hold the pair (candidate time, unit id) themselves, node p in row
+  ``p + 3`` of a 64-byte aligned (NM + 3, 2) float64 buffer, so the four children
+  ``4p + 1 .. 4p + 4`` of a node, keys and ids, fill exactly one cache line: one line per
+  level, O(log4 NM) lines per pop, no indirection through per-unit arrays while sifting;
+* the dynamic state of a unit is one 32-byte record ``U[k] = (X, t0, bound, count)``
+  (two per cache line), its heap position an int32 ``pos[k]``;
+* the constants of a neuron are one 64-byte row ``cn[i] = (b, 1/tau, r, ext_rate,
+  ext_weight, phi(b), 0, 0)``.
 
 Random numbers come from a SplitMix64 stream (Steele, Lea & Flood 2014, OOPSLA,
-"Fast splittable pseudorandom number generators") carried in the state, so the NumPy
-twin :mod:`rnmf.sim._reference_intensity` draws exactly the same numbers in the same
-order and a seed reproduces a run bit for bit.
+"Fast splittable pseudorandom number generators") held in a register during a run and
+stored in the state between runs, so the NumPy twin :mod:`rnmf.sim._reference_intensity`
+draws exactly the same numbers in the same order and a seed reproduces a run bit for bit.
 """
 
 from __future__ import annotations
@@ -50,24 +61,21 @@ class Net(NamedTuple):
     lam0: float
     reset: bool
     M: int
+    cn: np.ndarray  # float64 (N, 8) packed constants (b, 1/tau, r, ext_rate, ext_w, phi_b)
 
 
 class State(NamedTuple):
-    """Dynamic state (carried across chunks)."""
+    """Dynamic state (carried across chunks); build it with :func:`new_state`."""
 
-    X: np.ndarray  # (NM,) state at its last update time
-    t0: np.ndarray  # (NM,) last update time
-    cand: np.ndarray  # (NM,) next candidate time
-    bound: np.ndarray  # (NM,) thinning bound valid since t0
-    heap: np.ndarray  # int64 (NM,) unit indices, min-heap on cand
-    pos: np.ndarray  # int64 (NM,) position of each unit in the heap
+    U: np.ndarray  # float64 (NM, 4): X at t0, t0 (last update), bound, spikes after t_warm
+    H: np.ndarray  # float64 (NM + 3, 2) heap node p at row p + 3: (candidate time, unit id)
+    pos: np.ndarray  # int32 (NM,) heap node of each unit
     rng: np.ndarray  # uint64 (1,) SplitMix64 state
 
 
 class Record(NamedTuple):
     """Recording buffers."""
 
-    counts: np.ndarray  # int64 (NM,) spikes per unit after t_warm
     batch: np.ndarray  # int64 (n_batch, N) spikes per neuron (all replicas) per batch
     rec_of: np.ndarray  # int64 (NM,) index among recorded units, -1 if not recorded
     spk_t: np.ndarray  # float64 (cap,) spike times of recorded units
@@ -77,20 +85,43 @@ class Record(NamedTuple):
     fpar: np.ndarray  # float64 [t_warm, T_batch, bin_width]
 
 
-@njit(cache=True, inline="always")
-def _next(rng):  # pragma: no cover - numba
-    s = rng[0] + np.uint64(0x9E3779B97F4A7C15)
-    rng[0] = s
-    z = s
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+def _aligned(n: int, dtype: type, align: int = 64) -> np.ndarray:
+    """Zeroed 1-D array of ``n`` items whose first item sits on an ``align``-byte line."""
+    size = np.dtype(dtype).itemsize
+    buf = np.zeros(n + align // size, dtype=dtype)
+    off = (-buf.ctypes.data % align) // size
+    return buf[off : off + n]
+
+
+def new_state(X: np.ndarray, seed: int) -> State:
+    """State of ``X.size`` units started at ``X`` (time 0), SplitMix64 seeded with ``seed``."""
+    NM = X.size
+    U = _aligned(4 * NM, np.float64).reshape(NM, 4)
+    U[:, 0] = X
+    return State(
+        U=U,
+        H=_aligned(2 * (NM + 3), np.float64).reshape(NM + 3, 2),
+        pos=np.zeros(NM, dtype=np.int32),
+        rng=np.array([seed], dtype=np.uint64),
+    )
+
+
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_C1 = np.uint64(0xBF58476D1CE4E5B9)
+_C2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
 
 
 @njit(cache=True, inline="always")
-def uniform(rng):  # pragma: no cover - numba
-    """Uniform double in [0, 1) from the top 53 bits."""
-    return float(_next(rng) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+def _u01(s):  # pragma: no cover - numba
+    """SplitMix64 output of the (already advanced) state ``s`` as a double in [0, 1)."""
+    z = (s ^ (s >> _S30)) * _C1
+    z = (z ^ (z >> _S27)) * _C2
+    z = z ^ (z >> _S31)
+    return float(np.int64(z >> _S11)) * (1.0 / 9007199254740992.0)  # < 2**53: exact
 
 
 @njit(cache=True, inline="always")
@@ -113,62 +144,88 @@ def _phi(kind, lam0, tx, ty, x):  # pragma: no cover - numba
 
 
 @njit(cache=True, inline="always")
-def _sift_up(heap, pos, cand, p):  # pragma: no cover - numba
-    k = heap[p]
-    c = cand[k]
+def _sift_up(H, pos, p, key, unit):  # pragma: no cover - numba
+    """Place ``unit`` with ``key`` at node ``p`` or above (4-ary heap, node p at row p + 3)."""
     while p > 0:
-        q = (p - 1) >> 1
-        kq = heap[q]
-        if cand[kq] <= c:
+        q = (p - 1) >> 2
+        kq = H[q + 3, 0]
+        if kq <= key:
             break
-        heap[p] = kq
-        pos[kq] = p
+        uq = H[q + 3, 1]
+        H[p + 3, 0] = kq
+        H[p + 3, 1] = uq
+        pos[int(uq)] = p
         p = q
-    heap[p] = k
-    pos[k] = p
+    H[p + 3, 0] = key
+    H[p + 3, 1] = unit
+    pos[unit] = p
 
 
 @njit(cache=True, inline="always")
-def _sift_down(heap, pos, cand, p):  # pragma: no cover - numba
-    n = heap.size
-    k = heap[p]
-    c = cand[k]
+def _sift_down(H, pos, n, p, key, unit):  # pragma: no cover - numba
+    """Place ``unit`` with ``key`` at node ``p`` or below."""
     while True:
-        q = 2 * p + 1
-        if q >= n:
+        c = 4 * p + 1
+        if c >= n:
             break
-        if q + 1 < n and cand[heap[q + 1]] < cand[heap[q]]:
-            q += 1
-        kq = heap[q]
-        if cand[kq] >= c:
+        a = c + 3
+        ka = H[a, 0]
+        if c + 3 < n:  # four children (key, unit) in one 64-byte line
+            k1 = H[a + 1, 0]
+            k2 = H[a + 2, 0]
+            k3 = H[a + 3, 0]
+            b = a + 2
+            kb = k2
+            if k1 < ka:
+                a += 1
+                ka = k1
+            if k3 < kb:
+                b += 1
+                kb = k3
+            if kb < ka:
+                a = b
+                ka = kb
+        else:
+            for cc in range(c + 4, n + 3):
+                if H[cc, 0] < ka:
+                    a = cc
+                    ka = H[cc, 0]
+        if ka >= key:
             break
-        heap[p] = kq
-        pos[kq] = p
-        p = q
-    heap[p] = k
-    pos[k] = p
-
-
-@njit(cache=True, inline="always")
-def _update(heap, pos, cand, k, new):  # pragma: no cover - numba
-    old = cand[k]
-    cand[k] = new
-    if new < old:
-        _sift_up(heap, pos, cand, pos[k])
-    else:
-        _sift_down(heap, pos, cand, pos[k])
+        ua = H[a, 1]
+        H[p + 3, 0] = ka
+        H[p + 3, 1] = ua
+        pos[int(ua)] = p
+        p = a - 3
+    H[p + 3, 0] = key
+    H[p + 3, 1] = unit
+    pos[unit] = p
 
 
 @njit(cache=True)
-def heap_init(st):  # pragma: no cover - numba
-    """Build the heap from scratch (Floyd)."""
-    heap, pos, cand = st.heap, st.pos, st.cand
-    n = heap.size
-    for p in range(n):
-        heap[p] = p
-        pos[p] = p
-    for p in range(n // 2 - 1, -1, -1):
-        _sift_down(heap, pos, cand, p)
+def _init(cn, tx, ty, kind, lam0, U, H, pos, rng):  # pragma: no cover - numba
+    """Initial candidates of every unit, in unit order, at time 0; heapify (Floyd)."""
+    N = cn.shape[0]
+    n = pos.size
+    s = rng[0]
+    for k in range(n):
+        i = k % N
+        U[k, 1] = 0.0
+        p = _phi(kind, lam0, tx, ty, U[k, 0])
+        bnd = p if p > cn[i, 5] else cn[i, 5]
+        U[k, 2] = bnd
+        tot = bnd + cn[i, 3]
+        if tot > 0.0:
+            s += _GOLD
+            H[k + 3, 0] = -math.log(1.0 - _u01(s)) / tot
+        else:
+            H[k + 3, 0] = np.inf
+        H[k + 3, 1] = k
+        pos[k] = k
+    rng[0] = s
+    if n > 1:
+        for p in range((n - 2) >> 2, -1, -1):
+            _sift_down(H, pos, n, p, H[p + 3, 0], int(H[p + 3, 1]))
 
 
 @njit(cache=True)
@@ -176,26 +233,17 @@ def _run(
     targets,
     weights,
     offsets,
-    b,
-    inv_tau,
-    r,
-    ext_rate,
-    ext_weight,
-    phi_b,
+    cn,
     tx,
     ty,
     kind,
     lam0,
     reset,
     M,
-    X,
-    t0,
-    cand,
-    bound,
-    heap,
+    U,
+    H,
     pos,
     rng,
-    counts,
     batch,
     rec_of,
     spk_t,
@@ -205,106 +253,124 @@ def _run(
     fpar,
     t_stop,
     max_events,
-    init,
 ):  # pragma: no cover - numba
-    N = b.size
-    if init:  # initial candidates of every unit, in unit order, at time 0
-        for k in range(X.size):
-            i = k % N
-            t0[k] = 0.0
-            p = _phi(kind, lam0, tx, ty, X[k])
-            bnd = p if p > phi_b[i] else phi_b[i]
-            bound[k] = bnd
-            tot = bnd + ext_rate[i]
-            cand[k] = -math.log(1.0 - uniform(rng)) / tot if tot > 0.0 else np.inf
-        return 0
+    N = cn.shape[0]
+    n = pos.size
     t_warm = fpar[0]
     T_batch = fpar[1]
     bin_w = fpar[2]
     n_batch = batch.shape[0]
     n_bins = binned.shape[0]
     cap = spk_t.size
+    n_rec = counters[0]
+    n_spk = counters[1]
+    n_cand = counters[2]
+    n_over = counters[3]
+    Mm1 = M - 1
+    s = rng[0]
     n_ev = 0
     while n_ev < max_events:
-        k = heap[0]
-        t = cand[k]
+        t = H[3, 0]
         if t > t_stop:
             break
+        k = int(H[3, 1])
         n_ev += 1
-        i = k % N
         m = k // N
-        dt = t - t0[k]
-        if dt > 0.0 and inv_tau[i] > 0.0:
-            X[k] = b[i] + (X[k] - b[i]) * math.exp(-dt * inv_tau[i])
-        t0[k] = t
-        u = uniform(rng) * (bound[k] + ext_rate[i])
-        if u < ext_rate[i]:
-            X[k] += ext_weight[i]
-        elif u - ext_rate[i] < _phi(kind, lam0, tx, ty, X[k]):
-            counters[1] += 1
-            if t >= t_warm:
-                counts[k] += 1
-                bt = int((t - t_warm) / T_batch)
-                if bt < n_batch:
-                    batch[bt, i] += 1
-                ru = rec_of[k]
-                if ru >= 0:
-                    c = counters[0]
-                    if c < cap:
-                        spk_t[c] = t
-                        spk_u[c] = ru
-                        counters[0] = c + 1
+        i = k - m * N
+        bi = cn[i, 0]
+        itau = cn[i, 1]
+        er = cn[i, 3]
+        x = U[k, 0]
+        dt = t - U[k, 1]
+        if dt > 0.0 and itau > 0.0:
+            x = bi + (x - bi) * math.exp(-dt * itau)
+        U[k, 1] = t
+        s += _GOLD
+        u = _u01(s) * (U[k, 2] + er)
+        if u < er:
+            x += cn[i, 4]
+            ph = _phi(kind, lam0, tx, ty, x)
+        else:
+            ph = _phi(kind, lam0, tx, ty, x)
+            if u - er < ph:
+                n_spk += 1
+                if t >= t_warm:
+                    U[k, 3] += 1.0
+                    bt = int((t - t_warm) / T_batch)
+                    if bt < n_batch:
+                        batch[bt, i] += 1
+                    ru = rec_of[k]
+                    if ru >= 0:
+                        if n_rec < cap:
+                            spk_t[n_rec] = t
+                            spk_u[n_rec] = ru
+                            n_rec += 1
+                        else:
+                            n_over += 1
+                        bb = int((t - t_warm) / bin_w)
+                        if bb < n_bins:
+                            binned[bb, ru] += 1
+                if reset:
+                    x = cn[i, 2]
+                    ph = _phi(kind, lam0, tx, ty, x)
+                base = m * N
+                for e in range(offsets[i], offsets[i + 1]):
+                    j = targets[e]
+                    if M > 1:
+                        s += _GOLD
+                        mm = m + 1 + int(_u01(s) * Mm1)
+                        if mm >= M:
+                            mm -= M
+                        q = mm * N + j
                     else:
-                        counters[3] += 1
-                    bb = int((t - t_warm) / bin_w)
-                    if bb < n_bins:
-                        binned[bb, ru] += 1
-            if reset:
-                X[k] = r[i]
-            for s in range(offsets[i], offsets[i + 1]):
-                j = targets[s]
-                if M > 1:
-                    mm = (m + 1 + int(uniform(rng) * (M - 1))) % M
-                else:
-                    mm = m
-                q = mm * N + j
-                dq = t - t0[q]
-                if dq > 0.0 and inv_tau[j] > 0.0:
-                    X[q] = b[j] + (X[q] - b[j]) * math.exp(-dq * inv_tau[j])
-                t0[q] = t
-                X[q] += weights[s]
-                p = _phi(kind, lam0, tx, ty, X[q])
-                bnd = p if p > phi_b[j] else phi_b[j]
-                old = bound[q]
-                if bnd > old:
-                    # superpose a Poisson stream at the excess rate: the pending candidate
-                    # stays valid for the old bound (memorylessness)
-                    bound[q] = bnd
-                    extra = t - math.log(1.0 - uniform(rng)) / (bnd - old)
-                    if extra < cand[q]:
-                        cand[q] = extra
-                        _sift_up(heap, pos, cand, pos[q])
-        counters[2] += 1
-        p = _phi(kind, lam0, tx, ty, X[k])
-        bnd = p if p > phi_b[i] else phi_b[i]
-        bound[k] = bnd
-        tot = bnd + ext_rate[i]
-        nk = t - math.log(1.0 - uniform(rng)) / tot if tot > 0.0 else np.inf
-        _update(heap, pos, cand, k, nk)
+                        q = base + j
+                    bj = cn[j, 0]
+                    itj = cn[j, 1]
+                    xq = U[q, 0]
+                    dq = t - U[q, 1]
+                    if dq > 0.0 and itj > 0.0:
+                        xq = bj + (xq - bj) * math.exp(-dq * itj)
+                    U[q, 1] = t
+                    xq += weights[e]
+                    U[q, 0] = xq
+                    p = _phi(kind, lam0, tx, ty, xq)
+                    bnd = p if p > cn[j, 5] else cn[j, 5]
+                    old = U[q, 2]
+                    if bnd > old:
+                        # superpose a Poisson stream at the excess rate: the pending
+                        # candidate stays valid for the old bound (memorylessness)
+                        U[q, 2] = bnd
+                        s += _GOLD
+                        extra = t - math.log(1.0 - _u01(s)) / (bnd - old)
+                        pq = pos[q]
+                        if extra < H[pq + 3, 0]:
+                            _sift_up(H, pos, pq, extra, q)
+        n_cand += 1
+        U[k, 0] = x
+        bnd = ph if ph > cn[i, 5] else cn[i, 5]
+        U[k, 2] = bnd
+        tot = bnd + er
+        if tot > 0.0:
+            s += _GOLD
+            nk = t - math.log(1.0 - _u01(s)) / tot
+        else:
+            nk = np.inf
+        pk = pos[k]
+        if nk < H[pk + 3, 0]:
+            _sift_up(H, pos, pk, nk, k)
+        else:
+            _sift_down(H, pos, n, pk, nk, k)
+    rng[0] = s
+    counters[0] = n_rec
+    counters[1] = n_spk
+    counters[2] = n_cand
+    counters[3] = n_over
     return n_ev
 
 
-def _flat(net, st, rec):
-    return (net.targets, net.weights, net.offsets, net.b, net.inv_tau, net.r, net.ext_rate,
-            net.ext_weight, net.phi_b, net.table_x, net.table_y, net.kind, net.lam0,
-            net.reset, net.M, st.X, st.t0, st.cand, st.bound, st.heap, st.pos, st.rng,
-            rec.counts, rec.batch, rec.rec_of, rec.spk_t, rec.spk_u, rec.binned,
-            rec.counters, rec.fpar)  # fmt: skip
-
-
-def draw_all(net: Net, st: State, rec: Record) -> None:
-    """Initial candidates of every unit, in unit order, at time 0."""
-    _run(*_flat(net, st, rec), 0.0, 0, True)
+def draw_all(net: Net, st: State) -> None:
+    """Initial candidates of every unit, in unit order, at time 0, and the heap."""
+    _init(net.cn, net.table_x, net.table_y, net.kind, net.lam0, st.U, st.H, st.pos, st.rng)  # fmt: skip
 
 
 def intensity_run(net: Net, st: State, rec: Record, t_stop: float, max_events: int) -> int:
@@ -314,4 +380,9 @@ def intensity_run(net: Net, st: State, rec: Record, t_stop: float, max_events: i
     inside a numba loop costs a reference count per access, 25 times slower here.
     Returns the number of candidate events processed (stops early at ``max_events``).
     """
-    return int(_run(*_flat(net, st, rec), float(t_stop), int(max_events), False))
+    return int(
+        _run(net.targets, net.weights, net.offsets, net.cn, net.table_x, net.table_y,
+             net.kind, net.lam0, net.reset, net.M, st.U, st.H, st.pos, st.rng,
+             rec.batch, rec.rec_of, rec.spk_t, rec.spk_u, rec.binned, rec.counters,
+             rec.fpar, float(t_stop), int(max_events))
+    )  # fmt: skip
