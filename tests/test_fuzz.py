@@ -539,6 +539,14 @@ KNOWN: dict[tuple[str, str, str], str] = {
     (name, arg, key): reason for name, arg, keys, reason in KNOWN_GROUPS for key in keys
 }
 
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path, monkeypatch):
+    """Entry points that take a path (a phase store, a result file) may be given relative
+    names such as ``"abc"``: run every case in a fresh folder so none lands in the tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 # -- running one case ---------------------------------------------------------------------------
 
 

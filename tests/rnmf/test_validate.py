@@ -143,7 +143,23 @@ def test_cli_version_and_bad_input(capsys):
 
 
 def test_cli_validate_quick(tmp_path, capsys):
-    """`rnmf validate --quick` end to end: table, report, figures, exit status 0."""
+    """`rnmf validate --quick --suite rate,stability` end to end: table, report, figures,
+    exit status 0 (the other suites' quick runs have their own tests; all suites together
+    run in :func:`test_cli_validate_quick_all_suites`, marked slow)."""
+    from rnmf.cli import main
+
+    status = main(
+        ["validate", "--quick", "--suite", "rate,stability", "--out", str(tmp_path), "--jobs", "2"]
+    )
+    out = capsys.readouterr().out
+    assert "checks passed" in out and "lambda_max" in out
+    assert status == 0, out
+    assert (tmp_path / "report.md").exists() and (tmp_path / "finite_size.png").exists()
+
+
+@pytest.mark.slow
+def test_cli_validate_quick_all_suites(tmp_path, capsys):
+    """`rnmf validate --quick` with every suite (about 5 min of CPU on 2 cores)."""
     from rnmf.cli import main
 
     status = main(["validate", "--quick", "--out", str(tmp_path), "--jobs", "2"])
