@@ -21,29 +21,37 @@ one run, each a ratio against something measured in the same run:
 Timings use ``time.process_time`` of this single-threaded process (the machine may be
 shared); the goal of the issue is >= 5e6 spikes/s on one core at N*M = 4000.
 
-Measured (2-core AMD EPYC shared with other jobs, load average 3.8 on 2 cores during the
-run; CPU seconds, best of 3 runs):
+Measured (2-core AMD EPYC shared with other jobs, load average 1.9-2.0 on 2 cores during
+the run; CPU seconds, best of 3 runs):
 
 | measurement | result |
 |---|---|
-| kernel, N = 4, M = 1000 | 4.0e6 spikes/s (0.80 of the 5e6 goal: not met on this machine) |
-| NumPy reference, same network | 4.2e4 spikes/s: kernel 96x faster |
-| time-driven (NumPy) at the step dt* = 0.0021 whose bias equals the event-driven sem | 38x slower than event-driven |
-| ns per spike at N M = 1e3, 1e4, 1e5, 1e6 (out-degree 3) | 214, 267, 683, 1759 (previous binary-heap kernel: 300, 500, 1386, 3161) |
-| fit a + c log2(NM) over 1e3 ... 1e4 (cache-resident) | 56 + 16 log2(NM) ns: logarithmic |
+| kernel, N = 4, M = 1000 | 4.98e6 spikes/s (1.00 of the 5e6 goal; 5.09e6 at load 1.7) |
+| NumPy reference, same network | 4.0e4 spikes/s: kernel 123x faster |
+| time-driven (NumPy) at the step dt* = 0.0018 whose bias equals the event-driven sem | 43x slower than event-driven |
+| ns per spike at N M = 1e3, 1e4, 1e5, 1e6 (out-degree 3) | 184, 220, 694, 1774 |
+| fit a + c log2(NM) over 1e3 ... 1e4 (cache-resident) | 75 + 11 log2(NM) ns: logarithmic |
 | beyond 1e4 units | steeper: each spike touches ~3 random units in random replicas and a heap path; at 1e6 units the state (32 MB) and heap (16 MB) leave the caches, so the cost is DRAM latency (~100 ns a miss), not operations |
-| out-degree 15 / 63 (N = 16 / 64, M = 250) | 42 / 38 ns per delivered jump |
+| out-degree 15 / 63 (N = 16 / 64, M = 250) | 35 / 25 ns per delivered jump |
+
+Against the previous kernel (a decay exp per touched unit, -log(1 - u) per exponential
+draw), back to back, best of 5: 1.12-1.19x at N M = 4000, 1.14x at 1e3, 1.09x at 1e4;
+at 1e5 and 1e6 (memory-bound) the difference is within the run-to-run spread (0.9-1.3x).
 
 What the kernel does per event (``rnmf.sim._kernels.intensity``): a 4-ary heap whose nodes
 hold (time, unit) so the four children share one cache line; a 32-byte record per unit
-(state, last update, bound, count); one 64-byte row of constants per neuron; the SplitMix64
-state kept in a register; phi evaluated once per candidate.  Against the previous kernel
-(binary heap of indices, six per-unit arrays) in back-to-back runs: 1.36x at N M = 4000,
-1.37x at 1e6.  Where the remaining time goes at N M = 4000 (perf): about 40 % in libm exp
-and log (one decay and one exponential draw per candidate and per delivered jump, kept
-for bitwise agreement with the NumPy twin), the rest in branches that depend on random
-numbers (acceptance, bound increase, heap comparisons).  The 5e6 goal would need fewer
-transcendental calls (e.g. a shared decay factor per time constant), not a better queue.
+(scaled deviation Y, neuron, bound, count); one 64-byte row of constants per neuron; the
+SplitMix64 state kept in a register; phi evaluated once per candidate.  The leak costs
+one exp per event, shared by all targets with the same time constant: the state is
+``Y = (X - b) exp((t - te) / tau)``, so ``X(t) = b + Y exp(-(t - te) / tau)`` needs only a
+factor common to every unit, and the epoch te is moved (all Y rescaled) once
+``(t - te) / tau`` passes 600.  Exponential waiting times come from a 256-layer ziggurat
+(Marsaglia & Tsang 2000) on the same stream: no logarithm in about 99 % of draws.  After
+these two changes libm is about 7 % of the kernel's time (perf; it was about 40 %); the
+rest is the heap and branches that depend on random numbers (acceptance, bound
+increase).  A bottom-up sift for the root replacement (Wegener 1993) was tried and
+measured slower, so the heap is unchanged.  A very short tau against the spacing of
+events (tau << 1 / (600 rate)) would make the O(NM) rescaling frequent.
 
 A jump that raises a unit's intensity adds a Poisson stream at the excess rate instead of
 redrawing the candidate (30 % faster than redrawing in an A/B run at N M = 4000).

@@ -13,6 +13,7 @@ of neuron i at a spike of neuron j.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,34 @@ def _packed(*cols: np.ndarray) -> np.ndarray:
     for k, c in enumerate(cols):
         out[:, k] = c
     return out
+
+
+_ZIG_R = 7.69711747013104972  # rightmost edge r of the 256-layer exponential ziggurat
+_ZIG_V = 0.0039496598225815571993  # area v of each layer (Marsaglia & Tsang 2000, Sec. 3)
+
+
+def _ziggurat() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tables of the 256-layer ziggurat for Exp(1) (Marsaglia & Tsang 2000, J. Stat.
+    Softw. 5(8), Sec. 3): edges ``e[0] = v / f(r)`` (base layer with the tail folded in),
+    ``e[1] = r``, ``e[i+1] = f^{-1}(f(e[i]) + v / e[i])`` with ``f(x) = exp(-x)``, and
+    ``e[256] = 0``.  Layer i is the box ``[0, e[i]]``; an abscissa below ``e[i+1]`` lies
+    under the density.  Returned: ``zk[i] = floor(2**53 e[i+1] / e[i])`` (fast-accept
+    bound of the 53-bit integer draw), ``zw[i] = e[i] / 2**53``, ``zf[i] = f(e[i])``.
+    """
+    e = np.zeros(257)
+    e[0] = _ZIG_V / math.exp(-_ZIG_R)
+    e[1] = _ZIG_R
+    for i in range(1, 255):
+        e[i + 1] = -math.log(math.exp(-e[i]) + _ZIG_V / e[i])
+    e[256] = 0.0
+    two53 = 9007199254740992.0
+    zk = np.array([int(math.floor(two53 * e[i + 1] / e[i])) for i in range(256)], dtype=np.uint64)
+    zw = e[:256] / two53
+    zf = np.exp(-e)
+    return zk, zw, zf
+
+
+_ZK, _ZW, _ZF = _ziggurat()
 
 
 def build_net(net: IntensityNetwork, M: int) -> Net:
@@ -84,6 +113,9 @@ def build_net(net: IntensityNetwork, M: int) -> Net:
         reset=bool(net.reset),
         M=int(M),
         cn=_packed(net.b, inv_tau, net.r, net.ext_rate, net.ext_weight, phi_b),
+        zk=_ZK,
+        zw=_ZW,
+        zf=_ZF,
     )
 
 
@@ -110,6 +142,9 @@ class IntensityRun(Result):
         All spikes and all candidate events (accepted or not) in the run.
     wall_time : float
         Seconds spent in the kernel.
+    final_state : array (M, N)
+        X of every unit at the end of the run, ``t_warm + T`` (a run stopped early by
+        ``max_events`` lacks the events it did not process).
     """
 
     M: int = 1
@@ -333,7 +368,8 @@ def simulate_intensity(
     batch_rates = rec.batch / (M * T / n_batches)
     sem = batch_rates.std(axis=0, ddof=1) / np.sqrt(n_batches)
     n_rec = int(rec.counters[0])
-    X_now = st.U[:, 0].copy()
+    # X of every unit at the end of the run from the scaled deviation Y (kernel notes)
+    X_now = np.tile(kn.b, M) + st.U[:, 0] * np.exp(-(t_end - st.te[0]) * np.tile(kn.inv_tau, M))
     return IntensityRun(
         model=net,
         method="exact thinning, 4-ary heap" + (f", {M} replicas" if M > 1 else ", finite"),

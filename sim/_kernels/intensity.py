@@ -23,10 +23,20 @@ Memory layout (the work of one event touches few cache lines):
   ``p + 3`` of a 64-byte aligned (NM + 3, 2) float64 buffer, so the four children
   ``4p + 1 .. 4p + 4`` of a node, keys and ids, fill exactly one cache line: one line per
   level, O(log4 NM) lines per pop, no indirection through per-unit arrays while sifting;
-* the dynamic state of a unit is one 32-byte record ``U[k] = (X, t0, bound, count)``
-  (two per cache line), its heap position an int32 ``pos[k]``;
+* the dynamic state of a unit is one 32-byte record ``U[k] = (Y, i, bound, count)``
+  (two per cache line), its heap position an int32 ``pos[k]``; ``i`` is the neuron of
+  the unit, stored so that no integer division by N is needed;
 * the constants of a neuron are one 64-byte row ``cn[i] = (b, 1/tau, r, ext_rate,
   ext_weight, phi(b), 0, 0)``.
+
+Leak without an exponential per touched unit: the state is the scaled deviation
+``Y = (X - b) exp((t - te) / tau)``, constant between jumps, so ``X(t) = b + Y E`` with
+``E = exp(-(t - te) / tau)``; E depends only on the event time and tau, so one exp per
+event serves the spiking unit and all its targets with the same tau (a jump w adds
+``w / E`` to Y).  The epoch ``te`` moves to the current event time, rescaling every Y,
+once ``(t - te) / tau`` passes 600, so ``1 / E`` stays below 1e261.
+Exponential waiting times come from the ziggurat method (Marsaglia & Tsang 2000,
+J. Stat. Softw. 5(8)): one 64-bit output and no logarithm in about 99 % of draws.
 
 Random numbers come from a SplitMix64 stream (Steele, Lea & Flood 2014, OOPSLA,
 "Fast splittable pseudorandom number generators") held in a register during a run and
@@ -62,15 +72,19 @@ class Net(NamedTuple):
     reset: bool
     M: int
     cn: np.ndarray  # float64 (N, 8) packed constants (b, 1/tau, r, ext_rate, ext_w, phi_b)
+    zk: np.ndarray  # uint64 (256,) ziggurat: fast-accept thresholds of the 53-bit draw
+    zw: np.ndarray  # float64 (256,) ziggurat: layer widths / 2**53
+    zf: np.ndarray  # float64 (257,) ziggurat: exp(-edge) of each layer edge
 
 
 class State(NamedTuple):
     """Dynamic state (carried across chunks); build it with :func:`new_state`."""
 
-    U: np.ndarray  # float64 (NM, 4): X at t0, t0 (last update), bound, spikes after t_warm
+    U: np.ndarray  # float64 (NM, 4): Y = (X - b) e^{(t - te)/tau}, neuron, bound, spikes
     H: np.ndarray  # float64 (NM + 3, 2) heap node p at row p + 3: (candidate time, unit id)
     pos: np.ndarray  # int32 (NM,) heap node of each unit
     rng: np.ndarray  # uint64 (1,) SplitMix64 state
+    te: np.ndarray  # float64 (1,) epoch of the scaled deviations Y
 
 
 class Record(NamedTuple):
@@ -103,6 +117,7 @@ def new_state(X: np.ndarray, seed: int) -> State:
         H=_aligned(2 * (NM + 3), np.float64).reshape(NM + 3, 2),
         pos=np.zeros(NM, dtype=np.int32),
         rng=np.array([seed], dtype=np.uint64),
+        te=np.zeros(1),
     )
 
 
@@ -113,15 +128,57 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
+_B8 = np.uint64(255)
+
+
+@njit(cache=True, inline="always")
+def _mix(s):  # pragma: no cover - numba
+    """SplitMix64 output (64 bits) of the (already advanced) state ``s``."""
+    z = (s ^ (s >> _S30)) * _C1
+    z = (z ^ (z >> _S27)) * _C2
+    return z ^ (z >> _S31)
 
 
 @njit(cache=True, inline="always")
 def _u01(s):  # pragma: no cover - numba
     """SplitMix64 output of the (already advanced) state ``s`` as a double in [0, 1)."""
-    z = (s ^ (s >> _S30)) * _C1
-    z = (z ^ (z >> _S27)) * _C2
-    z = z ^ (z >> _S31)
-    return float(np.int64(z >> _S11)) * (1.0 / 9007199254740992.0)  # < 2**53: exact
+    return float(np.int64(_mix(s) >> _S11)) * (1.0 / 9007199254740992.0)  # < 2**53: exact
+
+
+@njit(cache=True)
+def _exp1_slow(s, i, x, zk, zw, zf):  # pragma: no cover - numba
+    """Rejected fast path of :func:`_exp1`: base-layer tail, wedges, restarts."""
+    while True:
+        if i == 0:  # tail beyond r: r + Exp(1) (memorylessness)
+            s += _GOLD
+            return zw[1] * 9007199254740992.0 - math.log(1.0 - _u01(s)), s
+        s += _GOLD
+        y = zf[i] + _u01(s) * (zf[i + 1] - zf[i])
+        if y < math.exp(-x):
+            return x, s
+        s += _GOLD
+        z = _mix(s)
+        i = int(z & _B8)
+        j = z >> _S11
+        x = float(np.int64(j)) * zw[i]
+        if j < zk[i]:
+            return x, s
+
+
+@njit(cache=True, inline="always")
+def _exp1(s, zk, zw, zf):  # pragma: no cover - numba
+    """Exp(1) draw by the ziggurat method (Marsaglia & Tsang 2000, J. Stat. Softw. 5(8),
+    Sec. 3, 256 layers) from the SplitMix64 stream: one 64-bit output picks the layer
+    (low 8 bits) and the abscissa (high 53 bits); about 99 % of draws end at the integer
+    comparison, without a logarithm.  Returns ``(x, s)`` with the advanced state."""
+    s += _GOLD
+    z = _mix(s)
+    i = int(z & _B8)
+    j = z >> _S11
+    x = float(np.int64(j)) * zw[i]
+    if j < zk[i]:
+        return x, s
+    return _exp1_slow(s, i, x, zk, zw, zf)
 
 
 @njit(cache=True, inline="always")
@@ -202,27 +259,45 @@ def _sift_down(H, pos, n, p, key, unit):  # pragma: no cover - numba
     pos[unit] = p
 
 
+_REBASE = 600.0  # largest (t - te) / tau before the deviations Y are rescaled
+
+
 @njit(cache=True)
-def _init(cn, tx, ty, kind, lam0, U, H, pos, rng):  # pragma: no cover - numba
-    """Initial candidates of every unit, in unit order, at time 0; heapify (Floyd)."""
+def _rebase(cn, U, te, t):  # pragma: no cover - numba
+    """Move the epoch of every scaled deviation Y from ``te`` to ``t``; returns ``t``."""
+    N = cn.shape[0]
+    f = np.empty(N)
+    for i in range(N):
+        f[i] = math.exp(-(t - te) * cn[i, 1])
+    for k in range(U.shape[0]):
+        U[k, 0] *= f[k % N]
+    return t
+
+
+@njit(cache=True)
+def _init(cn, tx, ty, kind, lam0, zk, zw, zf, U, H, pos, rng, te):  # pragma: no cover - numba
+    """Initial candidates of every unit, in unit order, at time 0 (the epoch: U[k, 0]
+    holds X on entry and ``Y = X - b`` on exit); heapify (Floyd)."""
     N = cn.shape[0]
     n = pos.size
     s = rng[0]
     for k in range(n):
         i = k % N
-        U[k, 1] = 0.0
-        p = _phi(kind, lam0, tx, ty, U[k, 0])
+        U[k, 1] = i  # neuron index, read back instead of dividing k by N
+        U[k, 0] -= cn[i, 0]
+        p = _phi(kind, lam0, tx, ty, cn[i, 0] + U[k, 0])
         bnd = p if p > cn[i, 5] else cn[i, 5]
         U[k, 2] = bnd
         tot = bnd + cn[i, 3]
         if tot > 0.0:
-            s += _GOLD
-            H[k + 3, 0] = -math.log(1.0 - _u01(s)) / tot
+            e, s = _exp1(s, zk, zw, zf)
+            H[k + 3, 0] = e / tot
         else:
             H[k + 3, 0] = np.inf
         H[k + 3, 1] = k
         pos[k] = k
     rng[0] = s
+    te[0] = 0.0
     if n > 1:
         for p in range((n - 2) >> 2, -1, -1):
             _sift_down(H, pos, n, p, H[p + 3, 0], int(H[p + 3, 1]))
@@ -238,12 +313,16 @@ def _run(
     ty,
     kind,
     lam0,
+    zk,
+    zw,
+    zf,
     reset,
     M,
     U,
     H,
     pos,
     rng,
+    te_arr,
     batch,
     rec_of,
     spk_t,
@@ -257,7 +336,7 @@ def _run(
     N = cn.shape[0]
     n = pos.size
     t_warm = fpar[0]
-    T_batch = fpar[1]
+    inv_Tb = 1.0 / fpar[1]  # batch index by a product (statistics only)
     bin_w = fpar[2]
     n_batch = batch.shape[0]
     n_bins = binned.shape[0]
@@ -268,35 +347,42 @@ def _run(
     n_over = counters[3]
     Mm1 = M - 1
     s = rng[0]
+    te = te_arr[0]
+    itmax = 0.0
+    for i in range(N):
+        if cn[i, 1] > itmax:
+            itmax = cn[i, 1]
     n_ev = 0
     while n_ev < max_events:
         t = H[3, 0]
         if t > t_stop:
             break
+        if (t - te) * itmax > _REBASE:
+            te = _rebase(cn, U, te, t)
         k = int(H[3, 1])
         n_ev += 1
-        m = k // N
-        i = k - m * N
+        i = int(U[k, 1])
+        base = k - i  # m N for replica m
         bi = cn[i, 0]
         itau = cn[i, 1]
         er = cn[i, 3]
-        x = U[k, 0]
-        dt = t - U[k, 1]
-        if dt > 0.0 and itau > 0.0:
-            x = bi + (x - bi) * math.exp(-dt * itau)
-        U[k, 1] = t
+        # X(t) = b + Y E with E = exp(-(t - te) / tau): one exp per event time and time
+        # constant, shared by the targets with the same tau
+        E = math.exp(-(t - te) * itau)
+        iE = 1.0 / E
+        y = U[k, 0]
         s += _GOLD
         u = _u01(s) * (U[k, 2] + er)
         if u < er:
-            x += cn[i, 4]
-            ph = _phi(kind, lam0, tx, ty, x)
+            y += cn[i, 4] * iE
+            ph = _phi(kind, lam0, tx, ty, bi + y * E)
         else:
-            ph = _phi(kind, lam0, tx, ty, x)
+            ph = _phi(kind, lam0, tx, ty, bi + y * E)
             if u - er < ph:
                 n_spk += 1
                 if t >= t_warm:
                     U[k, 3] += 1.0
-                    bt = int((t - t_warm) / T_batch)
+                    bt = int((t - t_warm) * inv_Tb)
                     if bt < n_batch:
                         batch[bt, i] += 1
                     ru = rec_of[k]
@@ -311,48 +397,47 @@ def _run(
                         if bb < n_bins:
                             binned[bb, ru] += 1
                 if reset:
-                    x = cn[i, 2]
-                    ph = _phi(kind, lam0, tx, ty, x)
-                base = m * N
+                    y = (cn[i, 2] - bi) * iE
+                    ph = _phi(kind, lam0, tx, ty, bi + y * E)
                 for e in range(offsets[i], offsets[i + 1]):
                     j = targets[e]
-                    if M > 1:
+                    if M > 1:  # replica m + 1 + floor(u (M - 1)) mod M
                         s += _GOLD
-                        mm = m + 1 + int(_u01(s) * Mm1)
-                        if mm >= M:
-                            mm -= M
-                        q = mm * N + j
+                        q = base + (1 + int(_u01(s) * Mm1)) * N
+                        if q >= n:
+                            q -= n
+                        q += j
                     else:
                         q = base + j
-                    bj = cn[j, 0]
                     itj = cn[j, 1]
-                    xq = U[q, 0]
-                    dq = t - U[q, 1]
-                    if dq > 0.0 and itj > 0.0:
-                        xq = bj + (xq - bj) * math.exp(-dq * itj)
-                    U[q, 1] = t
-                    xq += weights[e]
-                    U[q, 0] = xq
-                    p = _phi(kind, lam0, tx, ty, xq)
+                    if itj == itau:
+                        Ej = E
+                        iEj = iE
+                    else:
+                        Ej = math.exp(-(t - te) * itj)
+                        iEj = 1.0 / Ej
+                    yq = U[q, 0] + weights[e] * iEj
+                    U[q, 0] = yq
+                    p = _phi(kind, lam0, tx, ty, cn[j, 0] + yq * Ej)
                     bnd = p if p > cn[j, 5] else cn[j, 5]
                     old = U[q, 2]
                     if bnd > old:
                         # superpose a Poisson stream at the excess rate: the pending
                         # candidate stays valid for the old bound (memorylessness)
                         U[q, 2] = bnd
-                        s += _GOLD
-                        extra = t - math.log(1.0 - _u01(s)) / (bnd - old)
+                        ex, s = _exp1(s, zk, zw, zf)
+                        extra = t + ex / (bnd - old)
                         pq = pos[q]
                         if extra < H[pq + 3, 0]:
                             _sift_up(H, pos, pq, extra, q)
         n_cand += 1
-        U[k, 0] = x
+        U[k, 0] = y
         bnd = ph if ph > cn[i, 5] else cn[i, 5]
         U[k, 2] = bnd
         tot = bnd + er
         if tot > 0.0:
-            s += _GOLD
-            nk = t - math.log(1.0 - _u01(s)) / tot
+            ex, s = _exp1(s, zk, zw, zf)
+            nk = t + ex / tot
         else:
             nk = np.inf
         pk = pos[k]
@@ -361,6 +446,7 @@ def _run(
         else:
             _sift_down(H, pos, n, pk, nk, k)
     rng[0] = s
+    te_arr[0] = te
     counters[0] = n_rec
     counters[1] = n_spk
     counters[2] = n_cand
@@ -370,7 +456,8 @@ def _run(
 
 def draw_all(net: Net, st: State) -> None:
     """Initial candidates of every unit, in unit order, at time 0, and the heap."""
-    _init(net.cn, net.table_x, net.table_y, net.kind, net.lam0, st.U, st.H, st.pos, st.rng)  # fmt: skip
+    _init(net.cn, net.table_x, net.table_y, net.kind, net.lam0, net.zk, net.zw, net.zf,
+          st.U, st.H, st.pos, st.rng, st.te)  # fmt: skip
 
 
 def intensity_run(net: Net, st: State, rec: Record, t_stop: float, max_events: int) -> int:
@@ -382,7 +469,8 @@ def intensity_run(net: Net, st: State, rec: Record, t_stop: float, max_events: i
     """
     return int(
         _run(net.targets, net.weights, net.offsets, net.cn, net.table_x, net.table_y,
-             net.kind, net.lam0, net.reset, net.M, st.U, st.H, st.pos, st.rng,
+             net.kind, net.lam0, net.zk, net.zw, net.zf, net.reset, net.M,
+             st.U, st.H, st.pos, st.rng, st.te,
              rec.batch, rec.rec_of, rec.spk_t, rec.spk_u, rec.binned, rec.counters,
              rec.fpar, float(t_stop), int(max_events))
     )  # fmt: skip

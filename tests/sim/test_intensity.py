@@ -35,8 +35,11 @@ def _kernel_spikes(run):
         ),
         (IntensityNetwork.all_to_all(3, 0.4, b=0.2, phi=lambda x: np.log1p(np.exp(2 * x))), 2, 8.0),
         (IntensityNetwork(W=np.array([[0, 0.3], [0.4, 0]]), b=[0.5, 1.0], reset=False), 1, 10.0),
+        # tau = 0.004: (t - te) / tau passes 600 three times, so the epoch of the scaled
+        # deviations is moved during the run
+        (IntensityNetwork.all_to_all(4, 0.5, b=1.0, tau=0.004, r=0.0), 3, 9.0),
     ],
-    ids=["E2-finite", "E2-replicas", "exp-EI-ext", "callable", "hawkes"],
+    ids=["E2-finite", "E2-replicas", "exp-EI-ext", "callable", "hawkes", "rebase"],
 )
 def test_kernel_matches_reference_event_by_event(net, M, T):
     run = simulate_intensity(net, T, M=M, rng=11, record="all")
@@ -48,6 +51,7 @@ def test_kernel_matches_reference_event_by_event(net, M, T):
     np.testing.assert_array_equal(ref[:, 2].astype(int), m_k)
     np.testing.assert_allclose(ref[:, 0], t_k, rtol=1e-12, atol=0)
     assert run.n_spikes == len(spikes)
+    np.testing.assert_allclose(run.final_state, X.reshape(M, net.N), rtol=1e-12, atol=1e-12)
 
 
 def test_same_seed_bitwise_identical_and_different_seeds_differ():
@@ -131,3 +135,21 @@ def test_bad_inputs(kwargs, match):
         simulate_intensity(net, T, **args)
     with pytest.raises(ValueError, match="IntensityNetwork"):
         simulate_intensity("net", 1.0)
+
+
+def test_ziggurat_draws_are_exponential():
+    """The Exp(1) draw of kernel and twin (ziggurat, Marsaglia & Tsang 2000, J. Stat.
+    Softw. 5(8)): Kolmogorov-Smirnov against Exp(1), the mean, and the mass of the tail
+    beyond the base edge r = 7.697, whose draws take the logarithmic branch."""
+    from scipy import stats
+
+    from rnmf.sim._reference_intensity import SplitMix64
+
+    kn = build_net(IntensityNetwork.all_to_all(2, 0.1, b=1.0), 1)
+    g = SplitMix64(2024)
+    x = np.array([g.exponential(kn.zk, kn.zw, kn.zf) for _ in range(200_000)])
+    assert stats.kstest(x, "expon").pvalue > 1e-3
+    assert abs(x.mean() - 1.0) < 5 * x.std() / np.sqrt(x.size)
+    tail = (x > 7.69711747013104972).mean()
+    p = np.exp(-7.69711747013104972)
+    assert abs(tail - p) < 5 * np.sqrt(p / x.size)
