@@ -10,8 +10,8 @@ Rows (the same model object goes to theory and simulation):
 * chaos onset at two N: the two-cell-type network scaled to 0.8 and 1.8 times the predicted
   onset scale :math:`s_c` (:func:`~rnmf.theory.dmft.populations.critical_scale`), and the E-I
   threshold-linear network at 0.8 and 1.5 :math:`J_c`
-  (:func:`~rnmf.theory.dmft.ei_threshold_linear.critical_coupling`, at two in-degrees C, and
-  in the full run at two N):
+  (:func:`~rnmf.theory.dmft.ei_threshold_linear.critical_coupling`, at two in-degrees C; the
+  quick run at two N as well):
   :math:`\\lambda_{max}` on both sides against the DMFT (negative below, positive above);
 * driven network (Rajan, Abbott & Sompolinsky 2010): :math:`\\lambda_{max}` at 0.6 and 1.5 times
   the critical amplitude :math:`A_c(f)` (chaotic state below, :func:`~rnmf.theory.dmft.driven.
@@ -194,14 +194,14 @@ def run_populations(*, quick: bool = True, seeds: int | None = None, seed: int =
             lam_two[key] = solve_populations(n).lambda_max
         return lam_two[key]
 
-    for Nk in (400, 800) if quick else (500, 2000):
+    for Nk in (400, 800) if quick else (500, 1000):
         _onset_rows(rows, f"two cell types, tanh, N={Nk}, scale s",
                     lambda s, Nk=Nk: RatePopulationNetwork(N=Nk, fractions=(0.6, 0.4), g=g0 * s),
                     s_c, n_seeds, seed, T_lam, 10 + Nk, two_theory)  # fmt: skip
-    # quick: two C at one N; full: two C and two N
+    # two C (quick: at two N as well)
     # (C = 50 with its 12 inhibitory inputs is too far from the Gaussian-input limit: at N = 500
     # and 1.5 J_c two networks gave -0.022 against 0.102)
-    ei_points = ((100, 500), (200, 1000)) if quick else ((100, 1000), (200, 1000), (200, 2000))
+    ei_points = ((100, 500), (200, 1000)) if quick else ((100, 1000), (200, 1000))
     for C, Nk in ei_points:
         Jc_k = critical_coupling(C, 5.0, N=Nk)
         _onset_rows(rows, f"E-I relu, C={C}, g=5, N={Nk}, coupling J",
@@ -209,7 +209,7 @@ def run_populations(*, quick: bool = True, seeds: int | None = None, seed: int =
                     20 + C + Nk, lambda n: solve_ei(n).lambda_max, ratios=(0.8, 1.5))  # fmt: skip
 
     # driven network: A_c at one (quick) or three frequencies; C(t, t + tau) when entrained
-    N_d = 800 if quick else 1500
+    N_d = 800 if quick else 1000
     for f in (0.5,) if quick else (0.1, 0.2, 0.5):
         _driven_rows(rows, f, N_d, n_seeds, seed, T_lam, 40 + int(100 * f), quick)
     _correlation_rows(rows, 0.2, N_d, n_seeds, seed, T, 60)
