@@ -103,6 +103,31 @@ def fill_csr(src, tgt, delay_steps, w, a, fill, targets, delays, weights):  # pr
 
 
 @njit(cache=True)
+def _record(rec, fired, nf, pop_of, V, g, cap, n_rec):  # pragma: no cover - numba
+    """Record step ``g``: spike counts, binned population rates, the spike list (until it
+    holds ``cap`` spikes, then flag the overflow) and the voltage traces.  Shared by
+    :func:`lif_run` and :func:`lif_run_format`."""
+    r_idx = g - rec.first_step
+    b_idx = r_idx // rec.steps_per_bin
+    for f in range(nf):
+        j = fired[f]
+        rec.counts[j] += 1
+        rec.rates[b_idx, pop_of[j]] += 1
+        if rec.counters[3] == 1:
+            c = rec.counters[0]
+            if c < cap:
+                rec.spk_i[c] = j
+                rec.spk_t[c] = g
+                rec.counters[0] = c + 1
+            else:
+                rec.counters[2] = 1
+                rec.counters[3] = 0
+    rec.counters[1] += nf
+    for r in range(n_rec):
+        rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
+
+
+@njit(cache=True)
 def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragma: no cover
     """Advance the network by steps ``s_begin .. n_steps-1`` of a chunk starting at ``step0``.
 
@@ -186,25 +211,7 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                     ref[i] = ref_steps
                     fired[nf] = i
                     nf += 1
-        # recording
-        r_idx = g - rec.first_step
-        b_idx = r_idx // rec.steps_per_bin
-        for f in range(nf):
-            j = fired[f]
-            rec.counts[j] += 1
-            rec.rates[b_idx, pop_of[j]] += 1
-            if rec.counters[3] == 1:
-                c = rec.counters[0]
-                if c < cap:
-                    rec.spk_i[c] = j
-                    rec.spk_t[c] = g
-                    rec.counters[0] = c + 1
-                else:
-                    rec.counters[2] = 1
-                    rec.counters[3] = 0
-        rec.counters[1] += nf
-        for r in range(n_rec):
-            rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
+        _record(rec, fired, nf, pop_of, V, g, cap, n_rec)
         # delivery through the ring buffer
         base = g % L
         for f in range(nf):
@@ -376,24 +383,7 @@ def lif_run_format(
                     ref[i] = ref_steps
                     fired[nf] = i
                     nf += 1
-        r_idx = g - rec.first_step
-        b_idx = r_idx // rec.steps_per_bin
-        for f in range(nf):
-            j = fired[f]
-            rec.counts[j] += 1
-            rec.rates[b_idx, pop_of[j]] += 1
-            if rec.counters[3] == 1:
-                c = rec.counters[0]
-                if c < cap:
-                    rec.spk_i[c] = j
-                    rec.spk_t[c] = g
-                    rec.counters[0] = c + 1
-                else:
-                    rec.counters[2] = 1
-                    rec.counters[3] = 0
-        rec.counters[1] += nf
-        for r in range(n_rec):
-            rec.V_trace[r_idx, r] = V[rec.V_idx[r]]
+        _record(rec, fired, nf, pop_of, V, g, cap, n_rec)
         for f in range(nf):
             j = fired[f]
             b = pop_of[j]
