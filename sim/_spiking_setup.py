@@ -8,7 +8,6 @@ memory estimate.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from ._spiking_connect import (
     _has_spread,
     build_connectivity,
 )
+from .rate import _resolve_units as _resolve_rate_units
 
 _CHUNK_WORDS = 1 << 20  # 64-bit random words per simulation chunk
 
@@ -241,35 +241,9 @@ def neuron_constants(net: LIFNetwork, dt: float) -> np.ndarray:
 
 
 def _resolve_units(record_units: Any, N: int) -> np.ndarray:
-    """``record_units`` (int n: the first n neurons, index array, or "all") as int64 indices."""
-    if isinstance(record_units, str):
-        if record_units != "all":
-            raise ValueError(
-                f"record_units must be an int, an array of neuron indices or 'all', got {record_units!r}"
-            )
-        return np.arange(N, dtype=np.int64)
-    if isinstance(record_units, numbers.Integral) and not isinstance(record_units, bool):
-        n = int(record_units)
-        if n < 0:
-            raise ValueError(f"record_units must be >= 0 (number of neurons to record), got {n}")
-        return np.arange(min(n, N), dtype=np.int64)
-    if isinstance(record_units, bool):
-        raise ValueError(
-            f"record_units must be an int, an index array or 'all', got {record_units!r}"
-        )
-    try:
-        arr = np.asarray(record_units if record_units is not None else (), dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"record_units must be an int, a 1-D array of neuron indices or 'all', got {record_units!r}"
-        ) from None
-    if arr.size and (
-        np.any(~np.isfinite(arr)) or np.any(arr != np.rint(arr)) or arr.min() < 0 or arr.max() >= N
-    ):
-        raise ValueError(
-            f"record_units indices must be integers in [0, {N - 1}] for N = {N}, got {record_units!r}"
-        )
-    return arr.astype(np.int64)
+    """``record_units`` of the LIF simulator: the shared rule of the rate simulator, with
+    whole-number float arrays and ``None`` also accepted."""
+    return _resolve_rate_units(record_units, N, noun="neuron", integral_floats=True)
 
 
 def _n_synapses(net: LIFNetwork) -> float:

@@ -293,23 +293,31 @@ def _check_fmt(fmt: Any) -> np.dtype:
     return np.dtype(fmt)
 
 
-def _resolve_units(record_units: Any, N: int) -> np.ndarray:
+def _resolve_units(
+    record_units: Any, N: int, *, noun: str = "unit", integral_floats: bool = False
+) -> np.ndarray:
+    """``record_units`` of every simulator as int64 indices: an int n (the first n), an index
+    array, or ``"all"``.  ``integral_floats`` (the LIF simulator) also takes float arrays of
+    whole numbers and ``None`` (no unit); ``noun`` names the units in the messages."""
     if isinstance(record_units, str):
         if record_units != "all":
             raise ValueError(
-                f"record_units must be an int, an array of unit indices or 'all', got {record_units!r}"
+                f"record_units must be an int, an array of {noun} indices or 'all', "
+                f"got {record_units!r}"
             )
         return np.arange(N, dtype=np.int64)
     if isinstance(record_units, numbers.Integral) and not isinstance(record_units, bool):
         n = int(record_units)
         if n < 0:
-            raise ValueError(f"record_units must be >= 0 (number of units to record), got {n}")
+            raise ValueError(f"record_units must be >= 0 (number of {noun}s to record), got {n}")
         return np.arange(min(n, N), dtype=np.int64)
+    if integral_floats:
+        return _integral_float_units(record_units, N, noun)
     arr = np.asarray(record_units)
     if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
         raise ValueError(
-            "record_units must be an int (first n units), a 1-D integer array of unit indices "
-            f"or 'all'; got {record_units!r}"
+            f"record_units must be an int (first n {noun}s), a 1-D integer array of {noun} "
+            f"indices or 'all'; got {record_units!r}"
         )
     arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= N):
@@ -318,6 +326,29 @@ def _resolve_units(record_units: Any, N: int) -> np.ndarray:
             f"max {arr.max()}"
         )
     return np.ascontiguousarray(arr)
+
+
+def _integral_float_units(record_units: Any, N: int, noun: str) -> np.ndarray:
+    """The lenient array branch of :func:`_resolve_units` (whole-number floats, None)."""
+    if isinstance(record_units, bool):
+        raise ValueError(
+            f"record_units must be an int, an index array or 'all', got {record_units!r}"
+        )
+    try:
+        arr = np.asarray(record_units if record_units is not None else (), dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"record_units must be an int, a 1-D array of {noun} indices or 'all', "
+            f"got {record_units!r}"
+        ) from None
+    if arr.size and (
+        np.any(~np.isfinite(arr)) or np.any(arr != np.rint(arr)) or arr.min() < 0 or arr.max() >= N
+    ):
+        raise ValueError(
+            f"record_units indices must be integers in [0, {N - 1}] for N = {N}, "
+            f"got {record_units!r}"
+        )
+    return arr.astype(np.int64)
 
 
 def _network_and_state(
