@@ -34,17 +34,32 @@ its frequency.
 Conventions and differences from NNMT: rates in Hz, frequencies in Hz (``omega = 2 pi
 f``), times in ms.  ``G_a`` here is the exact white-noise response of the LIF neuron
 *with* its refractory factor ``e^{-i omega t_ref}`` (Lindner & Schimansky-Geier 2001, eq.
-5), threshold-shifted for exponential synapses (Schuecker, Diesmann & Helias 2015, eq.
-18 and the text below eq. 29, "shift" variant; valid for ``sqrt(tau_s / tau_m) <~ 0.5`` and ``omega tau_s <~ 1``).
-NNMT's formula omits the refractory factor at ``omega > 0``, so at low frequency it is
-larger by about ``1/(1 - nu t_ref)`` (the two agree at ``omega = 0``, where both are
-``d nu / d mu``).  Only the mean-input pathway enters ``M`` (as in Bos et al. 2016 and
-NNMT) unless ``variance=True``, which adds the response to the modulated input variance
-(Brunel 2000, Sec. 4): needed for the slow oscillatory instability of Brunel's point D,
-which the mean pathway alone misses (tested).  The weight spread enters
-through ``E[w] = J`` (untruncated), and the noise through ``nu / N`` (Poisson
-approximation of each neuron; Dahmen et al. 2019 use ``nu CV^2`` -- see
-:func:`linear_response`'s ``spike_noise``).
+5), for exponential synapses either threshold-shifted (``synapse="shift"``, the default)
+or its first-order Taylor expansion in the shift (``synapse="taylor"``) (Schuecker,
+Diesmann & Helias 2015, eqs. 18 and 29; formulas and validity ranges in
+:func:`transfer_functions`: ``sqrt(tau_s / tau_m) <~ 0.5``, ``omega tau_s <~ 0.3``, and
+for the Taylor variant a first-order term below half the zeroth; :func:`linear_response`
+reports each breach in ``validity``).  NNMT's formula omits the refractory factor at
+``omega > 0``, so at low frequency it is larger by about ``1/(1 - nu t_ref)`` (the two
+agree at ``omega = 0``, where both are ``d nu / d mu``).  Exactly, with ``Omega = -i
+omega tau_m``, ``z_{T,R} = sqrt 2 (mu - V_{th,r})/sigma`` and ``Delta = (z_R^2 -
+z_T^2)/4``, the shift variant is ``G = R G_NNMT`` with the refractory factor
+
+.. math::
+
+    R(\omega) = \frac{\mathcal D_\Omega(z_T) - e^{\Delta}\mathcal D_\Omega(z_R)}
+        {\mathcal D_\Omega(z_T) - e^{\Delta} e^{-i\omega t_{ref}}\mathcal D_\Omega(z_R)}
+
+at the shifted bounds, and the Taylor variant, the first-order expansion of the product,
+``G^T = R_0 G^T_NNMT - D G_{0,NNMT} dR_0/dmu`` at the unshifted ones (both tested against
+NNMT 1.3.0 to 1e-9; ``R = 1`` for ``t_ref = 0``).
+
+Only the mean-input pathway enters ``M`` (as in Bos et al. 2016 and NNMT) unless
+``variance=True``, which adds the response to the modulated input variance (Brunel 2000,
+Sec. 4): needed for the slow oscillatory instability of Brunel's point D, which the mean
+pathway alone misses (tested).  The weight spread enters through ``E[w] = J``
+(untruncated), and the noise through ``nu / N`` (Poisson approximation of each neuron;
+Dahmen et al. 2019 use ``nu CV^2`` -- see :func:`linear_response`'s ``spike_noise``).
 
 References
 ----------
@@ -72,11 +87,18 @@ from rnmf._checks import check_array, check_choice, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status, finish
 
-from ._linear import susceptibilities
+from ._pop_transfer import (
+    _TAYLOR_TERM_MAX,
+    _check_lanes,
+    _frequencies,
+    _low_pass,
+    _rates,
+    _transfer,
+    transfer_functions,
+)
 from .inputs import _input_stats, _neuron
-from .neuron import ALPHA_COLORED
+from .neuron import SYNAPSE_METHODS
 from .stability import _COLORED_WT
-from .transfer import _MAX_OMEGA_TAU, _response_scalar
 
 __all__ = [
     "LinearResponse",
@@ -86,141 +108,6 @@ __all__ = [
     "sensitivity_measure",
     "transfer_functions",
 ]
-
-#: most frequency x population lanes evaluated at once
-_MAX_LANES = 10**6
-
-
-def _frequencies(frequency: Any) -> np.ndarray:
-    f = np.atleast_1d(check_array("frequency (Hz)", frequency))
-    if f.ndim != 1:
-        raise ValueError(f"frequency (Hz) must be a number or a 1-D array, got shape {f.shape}")
-    if np.any(f < 0):
-        raise ValueError("frequency (Hz) must be >= 0")
-    return f
-
-
-def _rates(net: LIFNetwork, rates: Any) -> np.ndarray:
-    if rates is None:
-        from .network import stationary_rates
-
-        return stationary_rates(net).rates
-    nu = check_array("rates (Hz)", rates, shape=(net.P,))
-    if np.any(nu < 0):
-        raise ValueError(f"rates (Hz) must be >= 0, got {nu.tolist()}")
-    return nu
-
-
-def transfer_functions(
-    net: LIFNetwork,
-    frequency: Any,
-    *,
-    rates: Any = None,
-    method: str = "threshold",
-    synaptic_filter: bool = True,
-    variance: bool = False,
-) -> Any:
-    r"""Transfer function ``G_a(omega)`` (Hz/mV) of every population at its working point.
-
-    ``G_a`` is the response of population a's rate to a modulation of its mean input
-    ``mu_a`` (white-noise LIF, Lindner & Schimansky-Geier 2001, eq. 5, refractory factor
-    included); for exponential synapses threshold and reset are shifted by ``sigma_a
-    alpha/2 sqrt(tau_s/tau_m)`` and the result multiplied by the synaptic low-pass
-    ``1 / (1 + i omega tau_s)`` (Schuecker, Diesmann & Helias 2015, eq. 18 and below eq. 29).
-
-    Parameters
-    ----------
-    net : LIFNetwork
-    frequency : array_like
-        Frequencies in Hz (>= 0), shape (F,).
-    rates : array_like (P,), optional
-        Working point (Hz); default the primary solution of :func:`stationary_rates`.
-    method : {"threshold", "pcfd"}
-        Threshold integration (vectorised, relative accuracy ~1e-5) or parabolic
-        cylinder functions in mpmath (~10 ms per frequency and population).
-    synaptic_filter : bool
-        Include ``1/(1 + i omega tau_s)``.
-    variance : bool
-        Also return the response ``G^{sigma^2}_a`` (Hz/mV^2) to a modulation of the input
-        variance (Lindner & Schimansky-Geier 2001, eq. 6), with the shift's own
-        dependence on sigma (``- G_mu shift / (2 sigma^2)``), as in
-        :func:`asynchronous_stability`.
-
-    Returns
-    -------
-    ndarray, complex, shape (F, P); with ``variance`` a pair of them.
-    """
-    if not isinstance(net, LIFNetwork):
-        raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
-    f = _frequencies(frequency)
-    check_choice("method", method, ("threshold", "pcfd"))
-    if f.size * net.P > _MAX_LANES:
-        raise ValueError(
-            f"{f.size} frequencies x {net.P} populations exceed {_MAX_LANES} lanes; "
-            "split the frequency axis"
-        )
-    nu = _rates(net, rates)
-    mu, sigma = _input_stats(net, nu)
-    nb = {k: np.broadcast_to(np.asarray(v, dtype=float), (net.P,)) for k, v in _neuron(net).items()}
-    lam = 2j * math.pi * f / 1000.0  # 1/ms
-    if lam.size and np.max(np.abs(lam)) * np.max(nb["tau_m"]) > _MAX_OMEGA_TAU:
-        raise ValueError(
-            f"frequency too high: |omega| tau_m exceeds {_MAX_OMEGA_TAU:g}; the response is "
-            "in its asymptotic regime long before"
-        )
-    out = np.empty((f.size, net.P), dtype=complex)
-    out_s = np.empty((f.size, net.P), dtype=complex)
-    from .neuron import _siegert_and_derivatives
-
-    for a in range(net.P):
-        tau_m, t_ref, tau_s = float(nb["tau_m"][a]), float(nb["t_ref"][a]), float(nb["tau_s"][a])
-        shift = sigma[a] * 0.5 * ALPHA_COLORED * math.sqrt(tau_s / tau_m)
-        V_th, V_r = float(nb["V_th"][a]) + shift, float(nb["V_reset"][a]) + shift
-        if sigma[a] <= 0:
-            raise ValueError(
-                f"population {net.populations[a]} receives no input noise (sigma = 0): "
-                "the diffusion transfer function is undefined"
-            )
-        nu_a, dmu, dsig = _siegert_and_derivatives(
-            np.asarray(mu[a]), np.asarray(sigma[a]), tau_m, V_th, V_r, t_ref, 0.0
-        )
-        # at omega = 0: d nu / d sigma^2 of the shifted formula (the shift moves with sigma)
-        ds2_0 = float(dsig) / (2.0 * sigma[a]) - float(dmu) * shift / (2.0 * sigma[a] ** 2)
-        zero = lam == 0
-        if method == "threshold":
-            with np.errstate(all="ignore"):
-                gm, gs = susceptibilities(
-                    lam, mu[a], sigma[a], float(nu_a) / 1000.0, tau_m, V_th, V_r, t_ref
-                )
-            g = np.where(zero, float(dmu), 1000.0 * gm)
-            gs = 1000.0 * gs - g * shift / (2.0 * sigma[a] ** 2)
-        else:
-            import mpmath
-
-            g = np.empty(lam.shape, dtype=complex)
-            gs = np.empty(lam.shape, dtype=complex)
-            with mpmath.workdps(20):
-                for i, lv in enumerate(lam):
-                    if lv == 0:
-                        g[i], gs[i] = float(dmu), 0.0
-                        continue
-                    g[i], gs[i] = _response_scalar(
-                        lv, mu[a], sigma[a], float(nu_a), tau_m, V_th, V_r, t_ref
-                    )
-            gs = gs - g * shift / (2.0 * sigma[a] ** 2)
-        gs = np.where(zero, ds2_0, gs)
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(gs))):
-            raise ValueError(
-                f"the transfer function of population {net.populations[a]} could not be "
-                f"evaluated at mu = {mu[a]:g}, sigma = {sigma[a]:g} mV (method={method!r}); "
-                "try method='pcfd'"
-            )
-        if synaptic_filter and tau_s > 0:
-            g = g / (1.0 + lam * tau_s)
-            gs = gs / (1.0 + lam * tau_s)
-        out[:, a] = g
-        out_s[:, a] = gs
-    return (out, out_s) if variance else out
 
 
 def _delay_factors(net: LIFNetwork, f: np.ndarray, dt: float | None = None) -> np.ndarray:
@@ -245,6 +132,7 @@ def effective_connectivity(
     method: str = "threshold",
     variance: bool = False,
     dt: float | None = None,
+    synapse: str = "shift",
 ) -> np.ndarray:
     r"""``M_ab(omega) = G_a(omega) tau_m,a/1000 K_ab E[w_ab] E[e^{-i omega D_ab}]``, (F, P, P).
 
@@ -256,11 +144,17 @@ def effective_connectivity(
     4; neglected by Bos et al. 2016 and NNMT): then ``transfer`` must be the pair returned
     by ``transfer_functions(..., variance=True)``.  ``dt`` (ms): delays as a simulation
     on that grid draws them (rounded to whole steps, :meth:`rnmf.models.Delay.pmf`; raises
-    if a distribution puts mass below one step).
+    if a distribution puts mass below one step).  ``synapse`` (``"shift"`` or ``"taylor"``)
+    picks the colored-noise treatment of exponential synapses in :func:`transfer_functions`
+    when ``transfer`` is not given (Schuecker, Diesmann & Helias 2015; validity ranges
+    there).
     """
     f = _frequencies(frequency)
+    check_choice("synapse", synapse, SYNAPSE_METHODS)
     if transfer is None:
-        transfer = transfer_functions(net, f, rates=rates, method=method, variance=variance)
+        transfer = transfer_functions(
+            net, f, rates=rates, method=method, variance=variance, synapse=synapse
+        )
     tau = net.neuron("tau_m") / 1000.0
     K = np.asarray(net.K, dtype=float)
     m1, m2 = net.weight_moments()
@@ -310,7 +204,7 @@ class LinearResponse(Result):
         Shot noise of the population rates, ``nu c / N`` (Hz).
     f_valid : float
         Highest frequency (Hz) where the transfer functions are trusted: with exponential
-        synapses the shifted-threshold (colored-noise) response holds for ``omega tau_s <=
+        synapses the colored-noise response (shift or Taylor) holds for ``omega tau_s <=
         0.3`` (the range measured for :func:`asynchronous_stability`); ``inf`` for delta
         synapses.  Instabilities are only counted below it.
     validity : tuple of str
@@ -391,6 +285,47 @@ def _cross_spectra(M: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return Q * noise[None, None, :] @ np.conj(np.swapaxes(Q, -1, -2))
 
 
+def _synapse_validity(net, f, nu, synapse, first_order, inside) -> list[str]:
+    """Flags for the colored-noise treatment (both variants: ``k``; Taylor: its terms)."""
+    from .network import _K_SHIFT_MAX
+    from .neuron import _rate_and_derivatives
+
+    tau_s = net.neuron("tau_s")
+    if not np.any(tau_s > 0):
+        return []
+    out = []
+    k = np.sqrt(tau_s / net.neuron("tau_m"))
+    if np.max(k) > _K_SHIFT_MAX:
+        a = int(np.argmax(k))
+        out.append(
+            f"sqrt(tau_s / tau_m) = {k[a]:.3g} > {_K_SHIFT_MAX} (population "
+            f"{net.populations[a]}): the colored-noise {synapse} transfer function is first "
+            "order in it (Schuecker et al. 2015)"
+        )
+    if synapse != "taylor":
+        return out
+    mu, sigma = _input_stats(net, nu)
+    nu_t = _rate_and_derivatives(mu, sigma, "taylor", **_neuron(net))[0]
+    bad = np.nonzero((tau_s > 0) & ~(nu_t > 0))[0]
+    if bad.size:
+        out.append(
+            f"the Taylor rate is <= 0 at the working point of population "
+            f"{net.populations[int(bad[0])]}: the first-order expansion has broken down "
+            "(use synapse='shift')"
+        )
+    if first_order is not None and np.any(inside):
+        r = first_order[inside]
+        if np.max(r) > _TAYLOR_TERM_MAX:
+            i, a = np.unravel_index(int(np.argmax(r)), r.shape)
+            out.append(
+                f"the first-order (Taylor) term of the transfer function of population "
+                f"{net.populations[int(a)]} is {np.max(r):.3g} x the zeroth-order term (> "
+                f"{_TAYLOR_TERM_MAX}) at {f[inside][i]:g} Hz: higher orders in "
+                "sqrt(tau_s / tau_m) matter"
+            )
+    return out
+
+
 def linear_response(
     net: LIFNetwork,
     frequency: Any,
@@ -401,6 +336,7 @@ def linear_response(
     cv: Any = None,
     variance: bool = False,
     dt: float | None = None,
+    synapse: str = "shift",
     raise_on_failure: bool = True,
 ) -> LinearResponse:
     r"""Power spectra, cross-spectra and eigenvalues of the linearised network.
@@ -431,6 +367,14 @@ def linear_response(
         default as in Bos et al. (2016) and NNMT.
     dt : float, optional
         Time step (ms) of a simulation to compare with: delays rounded to it.
+    synapse : {"shift", "taylor"}
+        Colored-noise treatment of exponential synapses in the transfer functions and in
+        the default working point (:func:`transfer_functions`, Schuecker, Diesmann &
+        Helias 2015).  ``validity`` reports where it is used outside its range:
+        ``sqrt(tau_s/tau_m) > 0.5``, frequencies above ``f_valid``, and for the Taylor
+        variant a first-order term larger than half the zeroth-order one
+        (``|D dG_0/dmu| > 0.5 |G_0|`` at a frequency below ``f_valid``) or a Taylor rate
+        ``<= 0`` at the working point.
     raise_on_failure : bool
 
     Returns
@@ -441,16 +385,22 @@ def linear_response(
         raise ValueError(f"net must be an LIFNetwork, got {type(net).__name__}")
     f = _frequencies(frequency)
     check_choice("spike_noise", spike_noise, ("poisson", "cv"))
+    check_choice("method", method, ("threshold", "pcfd"))
+    check_choice("synapse", synapse, SYNAPSE_METHODS)
+    _check_lanes(f, net)
     if rates is None:
         from .network import stationary_rates
 
-        st = stationary_rates(net)
+        st = stationary_rates(net, synapse=synapse)
         nu, cv_st = st.rates, st.cv
     else:
         nu, cv_st = _rates(net, rates), None
-    G = transfer_functions(net, f, rates=nu, method=method, variance=variance)
-    M = effective_connectivity(net, f, rates=nu, transfer=G, variance=variance, dt=dt)
-    G = G[0] if variance else G
+    G, Gs, first_order = _transfer(net, f, nu, method, synapse)
+    low_pass = _low_pass(net, f)
+    G, Gs = G / low_pass, Gs / low_pass
+    M = effective_connectivity(
+        net, f, rates=nu, transfer=(G, Gs) if variance else G, variance=variance, dt=dt
+    )
     c = np.ones(net.P)
     if spike_noise == "cv":
         if cv is None:
@@ -477,11 +427,11 @@ def linear_response(
     )
     inside = f <= f_valid
     unstable = _crosses_one(ev[inside]) if np.sum(inside) else False
-    validity = []
+    validity = _synapse_validity(net, f, nu, synapse, first_order, inside)
     if np.any(~inside):
         validity.append(
             f"frequencies above {f_valid:.3g} Hz (omega tau_s > {_COLORED_WT}): the "
-            "colored-noise (shifted-threshold) transfer function is used beyond its range"
+            f"colored-noise ({synapse}) transfer function is used beyond its range"
         )
         if _crosses_one(ev):
             validity.append(
@@ -491,8 +441,8 @@ def linear_response(
     status = Status.CONVERGED if not unstable else Status.UNBOUNDED
     result = LinearResponse(
         model=net,
-        method=f"linear response ({method}, {spike_noise} noise)",
-        options=dict(method=method, spike_noise=spike_noise, variance=variance),
+        method=f"linear response ({method}, {spike_noise} noise, {synapse})",
+        options=dict(method=method, spike_noise=spike_noise, variance=variance, synapse=synapse),
         converged=not unstable,
         status=status,
         n_iter=0,
