@@ -46,6 +46,7 @@ synapses: refused at once).
 
 from __future__ import annotations
 
+import math
 import numbers
 import time
 import warnings
@@ -58,7 +59,7 @@ from rnmf._checks import as_rng, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status
 
-from ._kernels.spiking import Net, Params, Record, State, lif_run, lif_run_format
+from ._kernels.spiking import Buckets, Net, Params, Record, State, lif_run, lif_run_format
 from ._memory import check_memory, progress_bar
 from ._spiking_connect import Connectivity, build_connectivity  # noqa: F401 (re-export)
 from ._spiking_formats import _resolve_lif_format, _round_lif
@@ -230,6 +231,32 @@ class LIFResult(Result):
         if self.diverged:
             rows.append(("DIVERGED", f"at t = {self.diverged_at:g} ms: {self.diverged_reason}"))
         return rows
+
+
+#: ring buffers larger than this (bytes) get the bucketed delivery of ``lif_run``
+_BUCKET_RING_BYTES = 1 << 22
+#: bytes of ring buffer per target block of the bucketed delivery, events per bucket
+_BUCKET_BLOCK_BYTES = 1 << 22
+_BUCKET_CAP = 2048
+
+
+def _buckets(L: int, N: int, dtype: Any, const_delay: int) -> Buckets:
+    """Scratch of the bucketed delivery (:class:`rnmf.sim._kernels.spiking.Buckets`): used
+    with per-synapse delays once the ring buffer outgrows the caches (the microcircuit's
+    kernel time drops by about 20 % at scale 0.3 and 1); empty (direct delivery) otherwise."""
+    item = np.dtype(dtype).itemsize
+    if const_delay > 0 or L * N * item <= _BUCKET_RING_BYTES:
+        shift, n_blocks, cap = 0, 0, 0
+    else:
+        shift = max(6, int(math.floor(math.log2(_BUCKET_BLOCK_BYTES / (L * item)))))
+        n_blocks, cap = ((N - 1) >> shift) + 1, _BUCKET_CAP
+    return Buckets(
+        target=np.zeros((n_blocks, cap), dtype=np.int32),
+        slot=np.zeros((n_blocks, cap), dtype=np.int32),
+        psp=np.zeros((n_blocks, cap), dtype=dtype),
+        n=np.zeros(n_blocks, dtype=np.int64),
+        shift=shift,
+    )
 
 
 def simulate_lif(
@@ -420,6 +447,7 @@ def simulate_lif(
         ring=np.zeros((L, N), dtype=dtype),
         fired=np.zeros(N, dtype=np.int32),
     )
+    bk = _buckets(L, N, st.ring.dtype, knet.const_delay)
     fcounts = np.zeros(2, dtype=np.int64)
     if prec is not None:
         par, knet, st = _round_lif(prec, par, knet, st, key)
@@ -474,13 +502,13 @@ def simulate_lif(
                         knet, par, st, burn, ext, step0, 0, n, False, fs, fa, key, fcounts
                     )
                 elif not recording:
-                    lif_run(knet, par, st, burn, ext, step0, 0, n, False)
+                    lif_run(knet, par, st, burn, ext, step0, 0, n, False, bk)
                 else:
                     s = 0
                     while s < n:
                         growable = cap < cap_limit
                         if prec is None:
-                            s = lif_run(knet, par, st, rec, ext, step0, s, n, growable)
+                            s = lif_run(knet, par, st, rec, ext, step0, s, n, growable, bk)
                         else:
                             s = lif_run_format(
                                 knet, par, st, rec, ext, step0, s, n, growable, fs, fa, key,

@@ -87,6 +87,25 @@ class Record(NamedTuple):
     first_step: int  # global step of the first recorded step (rate bin 0, V_trace row 0)
 
 
+class Buckets(NamedTuple):
+    """Scratch of the bucketed delivery of :func:`lif_run`.
+
+    A spike's synapses reach targets scattered over the whole ring buffer (``L x N``
+    values, tens of MB for the full microcircuit): one cache miss per synapse.  Instead the
+    step's events ``(target, slot, psp)`` are appended to the bucket of the target's block
+    of ``2**shift`` neurons (a few streams written in order) and then added to the ring
+    block by block, each block's rows staying in cache.  Every target receives its events
+    in the same order as with direct delivery, so the sums are bit-identical.  Empty arrays
+    (``n.size == 0``) mean direct delivery.
+    """
+
+    target: np.ndarray  # int32 (n_blocks, cap)
+    slot: np.ndarray  # int32 (n_blocks, cap)
+    psp: np.ndarray  # dtype (n_blocks, cap)
+    n: np.ndarray  # int64 (n_blocks,) events held per bucket
+    shift: int  # block = target >> shift
+
+
 @njit(cache=True)
 def fill_csr(src, tgt, delay_steps, w, a, fill, targets, delays, weights):  # pragma: no cover
     """Scatter pairs ``(src[k] -> tgt[k])`` onto population ``a`` into the CSR arrays.
@@ -134,14 +153,25 @@ def _record(rec, fired, nf, pop_of, V, g, cap, n_rec):  # pragma: no cover - num
 
 
 @njit(cache=True)
-def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragma: no cover
+def _flush(ring, bk):  # pragma: no cover - numba
+    """Add the bucketed events to the ring buffer, block by block, and empty the buckets."""
+    for blk in range(bk.n.size):
+        for e in range(bk.n[blk]):
+            ring[bk.slot[blk, e], bk.target[blk, e]] += bk.psp[blk, e]
+        bk.n[blk] = 0
+
+
+@njit(cache=True)
+def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable, bk):  # pragma: no cover
     """Advance the network by steps ``s_begin .. n_steps-1`` of a chunk starting at ``step0``.
 
     ``ext`` holds, per step, ``S`` blocks of ``ceil(N/2)`` random 64-bit words (one block
     per external source slot); neuron ``i`` uses the low 32 bits of word ``i // 2`` for
     even ``i``, the high ones for odd ``i``.  Returns the chunk step where it stopped:
     ``n_steps`` when done, earlier when the spike buffer may overflow and ``growable``
-    (the caller enlarges it and resumes).
+    (the caller enlarges it and resumes).  With per-synapse delays and a non-empty
+    ``bk`` (:class:`Buckets`), the step's events are first sorted into buckets by target
+    block and then added block by block (see :class:`Buckets`).
     """
     V = st.V
     I = st.I
@@ -169,6 +199,13 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
     cap = rec.spk_i.size
     n_rec = rec.V_idx.size
     const_delay = net.const_delay
+    bucketed = bk.n.size > 0 and const_delay == 0
+    bk_t = bk.target
+    bk_s = bk.slot
+    bk_w = bk.psp
+    bk_n = bk.n
+    bk_shift = bk.shift
+    bk_cap = bk.target.shape[1]
     for s in range(s_begin, n_steps):
         if growable and rec.counters[3] == 1 and cap - rec.counters[0] < N:
             return s
@@ -256,6 +293,21 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                         w = W[a, b]
                         for q in range(lo, hi):
                             later[targets[q]] += w
+                elif bucketed:
+                    w = W[a, b]
+                    for q in range(lo, hi):
+                        t = targets[q]
+                        slot = base + delays[q]
+                        if slot >= L:
+                            slot -= L
+                        blk = t >> bk_shift
+                        c = bk_n[blk]
+                        bk_t[blk, c] = t
+                        bk_s[blk, c] = slot
+                        bk_w[blk, c] = weights[q] if per_syn_w else w
+                        bk_n[blk] = c + 1
+                        if c + 1 == bk_cap:
+                            _flush(ring, bk)
                 elif per_syn_w:
                     for q in range(lo, hi):
                         slot = base + delays[q]
@@ -269,6 +321,8 @@ def lif_run(net, par, st, rec, ext, step0, s_begin, n_steps, growable):  # pragm
                         if slot >= L:
                             slot -= L
                         ring[slot, targets[q]] += w
+        if bucketed:
+            _flush(ring, bk)
     return n_steps
 
 
