@@ -233,8 +233,9 @@ class LIFResult(Result):
         return rows
 
 
-#: ring buffers larger than this (bytes) get the bucketed delivery of ``lif_run``
-_BUCKET_RING_BYTES = 1 << 22
+#: ring buffers larger than this (bytes) get the bucketed delivery of ``lif_run`` (measured
+#: on the microcircuit: 33 % slower with a 4.3 MB ring at scale 0.1, 24 % faster at 13 MB)
+_BUCKET_RING_BYTES = 1 << 23
 #: bytes of ring buffer per target block of the bucketed delivery, events per bucket
 _BUCKET_BLOCK_BYTES = 1 << 22
 _BUCKET_CAP = 2048
