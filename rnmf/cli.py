@@ -78,6 +78,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         figures=not args.no_figures,
         progress=say,
         suites=suites,
+        long=args.long,
     )
     print(report.table())
     path = report.write(args.out)
@@ -123,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-scaling", action="store_true", help="skip the finite-size scaling study")
     p.add_argument(
         "--no-progress", action="store_true", help="no progress lines on stderr (shown by default)"
+    )
+    p.add_argument(
+        "--long",
+        action="store_true",
+        help="also run the long studies (full-scale cortical microcircuit: minutes, ~3 GB)",
     )
     p.add_argument(
         "--suite",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -94,6 +95,13 @@ def run_suite(name: str, **options: Any) -> tuple[list[Check], dict[str, Any]]:
     return getattr(importlib.import_module(module), function)(**options)
 
 
+def _takes(name: str, option: str) -> bool:
+    """Whether suite ``name``'s run function has the keyword ``option``."""
+    module, function = _REGISTRY[name]
+    fn = getattr(importlib.import_module(module), function)
+    return option in inspect.signature(fn).parameters
+
+
 def run(
     scenarios: Sequence[Scenario] | None = None,
     *,
@@ -105,6 +113,7 @@ def run(
     figures: bool = True,
     progress: Callable[[str], None] | None = None,
     suites: Sequence[str] | None = None,
+    long: bool = False,
 ) -> Report:
     """Run the cross-validation suites and return a :class:`Report`.
 
@@ -132,6 +141,10 @@ def run(
         :mod:`rnmf.validate.lif`), ``"lowrank"`` (low-rank networks,
         :mod:`rnmf.validate.lowrank`).  Default: all, or only ``"rate"`` when
         ``scenarios`` are given.
+    long : bool
+        Also run the long studies of the suites that have them (``long=True`` is passed to
+        every suite whose run function takes it; e.g. the full-scale cortical microcircuit
+        of the ``lif`` suite, minutes and about 3 GB).
 
     Notes
     -----
@@ -161,7 +174,8 @@ def run(
         else:
             t1 = time.perf_counter()
             say(f"{name} suite ...")
-            checks, figs = run_suite(name, **common)
+            extra = {"long": True} if long and _takes(name, "long") else {}
+            checks, figs = run_suite(name, **common, **extra)
             say(f"  {name}: {len(checks)} checks in {time.perf_counter() - t1:.1f} s")
         report.checks.extend(checks)
         report.figures.update(figs)
@@ -172,6 +186,7 @@ def run(
         "seeds per scenario": seeds,
         "base seed": seed,
         "processes": jobs,
+        "long studies": "yes" if long else "no",
         "duration": f"{time.perf_counter() - t0:.1f} s",
     }
     return report

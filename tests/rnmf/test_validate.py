@@ -301,3 +301,23 @@ def test_robust_sd_needs_two_real_values(values):
         robust_sd(values)
     sd, err = robust_sd([1.0, 2.0, 3.0])
     assert sd == pytest.approx(1.4826) and err == pytest.approx(1.65 * 1.4826 / 2.0)
+
+
+def test_long_studies_go_only_to_suites_that_take_them(monkeypatch):
+    """``rnmf validate --long`` passes ``long=True`` to the suites whose run function has
+    that keyword (the lif suite: the full-scale microcircuit) and to no other."""
+    from rnmf.validate import suites
+
+    assert suites._takes("lif", "long")
+    assert not suites._takes("stability", "long")
+    seen = {}
+
+    def fake(name, **options):
+        seen[name] = options
+        return [], {}
+
+    monkeypatch.setattr(suites, "run_suite", fake)
+    suites.run(suites=("lif", "stability"), long=True, figures=False)
+    assert seen["lif"]["long"] is True and "long" not in seen["stability"]
+    suites.run(suites=("lif",), figures=False)
+    assert "long" not in seen["lif"]
