@@ -636,3 +636,58 @@ def test_siegert_fixed_point_approaches_balance(K_pair):
         errs.append(np.max(np.abs(res.rates / lif.balanced_rates(net).rates - 1)))
     assert errs[1] < errs[0] / 2.5
     assert errs[1] < errs[0] / 2.5 and errs[1] > errs[0] / 6.0
+
+
+# ---------------------------------------------------------------------------
+# Taylor rate outside its validity range (issue 15)
+# ---------------------------------------------------------------------------
+
+# NNMT 1.3.0 unit fixture tests/fixtures/unit/data/lif_exp_firing_rate_taylor.h5, group
+# 'sub_threshold_weak_noise': tau_m = 10 ms, tau_r = 2 ms, tau_s = 1 ms, V_th_rel = 20 mV,
+# V_0_rel = 0; (mu, sigma) in mV; NNMT's Taylor rates in Hz (three of them negative).
+_WEAK_NOISE = dict(tau_m=10.0, V_th=20.0, V_reset=0.0, t_ref=2.0, tau_s=1.0)
+_WEAK_MU = [12.0, 13.0, 14.0, 15.0]
+_WEAK_SIGMA = [2.0, 2.4, 2.3, 2.9]
+_WEAK_NNMT = [-3.741661247254802e-05, -0.02385180976378839, -0.0802098593512584, 0.5950239597446603]
+
+
+def test_negative_taylor_rate_warns():
+    """Weak noise below threshold: the first-order Taylor correction (Fourcaud & Brunel
+    2002, eq. 4.33; Schuecker et al. 2015) exceeds the white-noise rate and the rate turns
+    negative.  rnmf returns the formula's value (NNMT's, to 1e-12) with a RuntimeWarning
+    naming the inputs and pointing to synapse='shift'; positive Taylor rates stay silent."""
+    import warnings
+
+    with pytest.warns(
+        RuntimeWarning, match=r"negative rate -3\.74e-05 Hz at mu = 12 mV, sigma = 2 mV"
+    ):
+        nu = lif.siegert(12.0, 2.0, **_WEAK_NOISE, synapse="taylor")
+    np.testing.assert_allclose(nu, _WEAK_NNMT[0], rtol=1e-12)
+    with pytest.warns(RuntimeWarning, match=r"3 of 4 inputs negative.*synapse='shift'") as rec:
+        nu = lif.siegert(_WEAK_MU, _WEAK_SIGMA, **_WEAK_NOISE, synapse="taylor")
+    assert len(rec) == 1 and "validity range" in str(rec[0].message)
+    np.testing.assert_allclose(nu, _WEAK_NNMT, rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lif.siegert(15.0, 2.9, **_WEAK_NOISE, synapse="taylor") > 0
+        assert lif.siegert(12.0, 2.0, **_WEAK_NOISE) > 0  # the shift variant stays positive
+        assert lif.siegert(12.0, 2.0, **dict(_WEAK_NOISE, tau_s=0.0), synapse="taylor") > 0
+
+
+def test_stationary_taylor_rate_does_not_converge_on_a_negative_rate():
+    """The same neuron as an uncoupled population (input mean 12 mV, SD 2 mV): the Taylor
+    rate map has no positive fixed point, so stationary_rates(synapse='taylor') reports no
+    solution (ConvergenceError, or status with raise_on_failure=False) instead of
+    returning -3.7e-5 Hz; the shift variant converges and flags the disagreement."""
+    nu_ext = 1e3 * 2.0**2 / 10.0  # one 1 mV Poisson input: sigma^2 = tau_m nu_ext J^2
+    net = LIFNetwork(
+        N=(1,), K=0.0, J=0.0, nu_ext=nu_ext, C_ext=1.0, J_ext=1.0, mu_ext=12.0 - 4.0, **_WEAK_NOISE
+    )
+    with pytest.raises(ConvergenceError):
+        lif.stationary_rates(net, synapse="taylor")
+    r = lif.stationary_rates(net, synapse="taylor", raise_on_failure=False)
+    assert not r.converged and r.n_solutions == 0
+    s = lif.stationary_rates(net)
+    assert s.converged and s.n_solutions == 1 and s.rates[0] > 0
+    np.testing.assert_allclose(s.rates[0], lif.siegert(12.0, 2.0, **_WEAK_NOISE), rtol=1e-9)
+    assert any("shift and Taylor" in v for v in s.validity)

@@ -236,8 +236,15 @@ def siegert(
     synapse : {"shift", "taylor"}
         With ``tau_s > 0``: the shifted bounds above, or their first-order Taylor
         expansion ``nu_0 - alpha/2 sqrt(tau_s/tau_m) sigma dnu_0/dmu`` (Fourcaud &
-        Brunel 2002, eq. 4.33 to first order; Schuecker, Diesmann & Helias 2015), which can turn negative for weak noise below
-        threshold (then ``log=True`` gives NaN).
+        Brunel 2002, eq. 4.33 to first order; Schuecker, Diesmann & Helias 2015), which can
+        turn negative for weak noise below threshold, where the correction outgrows
+        ``nu_0`` (then ``log=True`` gives NaN).  A negative Taylor rate is returned (it is
+        the formula's value, the one NNMT returns as well) with a ``RuntimeWarning`` that
+        names the inputs and the first offending element.  Warn rather than raise: the
+        function is vectorised over grids of ``(mu, sigma)`` where the valid entries stay
+        useful, and the callers that build on the rate refuse it themselves
+        (:func:`rnmf.theory.lif.stationary_rates` finds no fixed point,
+        :func:`rnmf.theory.lif.linear_response` lists it in ``validity``).
 
     Returns
     -------
@@ -255,12 +262,36 @@ def siegert(
     check_choice("synapse", synapse, SYNAPSE_METHODS)
     if synapse == "taylor" and tau_s > 0:
         nu = _taylor_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)[0]
+        if np.any(nu < 0):
+            _warn_negative_taylor(mu, sigma, nu, tau_m, V_th, V_reset, t_ref, tau_s)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = np.log(nu) if log else nu
         return out[()] if out.ndim == 0 else out
     log_nu = _log_rate_ms(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s)[0] + math.log(1000.0)
     out = log_nu if log else np.exp(log_nu)
     return out[()] if out.ndim == 0 else out
+
+
+def _warn_negative_taylor(mu, sigma, nu, tau_m, V_th, V_reset, t_ref, tau_s) -> None:
+    """RuntimeWarning for negative Taylor rates ``nu_0 - D dnu_0/dmu`` (``D`` the shift).
+
+    The first-order expansion in ``k = sqrt(tau_s/tau_m)`` (Fourcaud & Brunel 2002, eq.
+    4.33; Schuecker, Diesmann & Helias 2015) is valid while its correction is small against
+    ``nu_0``; a negative rate means the correction exceeds ``nu_0`` itself.
+    """
+    mu_b, sigma_b, nu_b = np.broadcast_arrays(mu, sigma, nu)
+    bad = np.flatnonzero(nu_b < 0)
+    i = int(bad[0])
+    warnings.warn(
+        f"siegert(synapse='taylor'): negative rate {nu_b.flat[i]:.3g} Hz at mu = "
+        f"{mu_b.flat[i]:g} mV, sigma = {sigma_b.flat[i]:g} mV (tau_m = {tau_m:g} ms, "
+        f"tau_s = {tau_s:g} ms, V_th = {V_th:g} mV, V_reset = {V_reset:g} mV, t_ref = "
+        f"{t_ref:g} ms; {bad.size} of {nu_b.size} inputs negative): the first-order Taylor "
+        "expansion in sqrt(tau_s / tau_m) has left its validity range (its correction "
+        "exceeds the white-noise rate, weak noise below threshold); use synapse='shift'",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def _siegert_and_derivatives(mu, sigma, tau_m, V_th, V_reset, t_ref, tau_s, return_log=False):
