@@ -687,6 +687,7 @@ def test_stationary_taylor_rate_does_not_converge_on_a_negative_rate():
         lif.stationary_rates(net, synapse="taylor")
     r = lif.stationary_rates(net, synapse="taylor", raise_on_failure=False)
     assert not r.converged and r.n_solutions == 0
+    assert not r.diffusion_valid and any("Taylor rate" in v and "negative" in v for v in r.validity)
     s = lif.stationary_rates(net)
     assert s.converged and s.n_solutions == 1 and s.rates[0] > 0
     np.testing.assert_allclose(s.rates[0], lif.siegert(12.0, 2.0, **_WEAK_NOISE), rtol=1e-9)

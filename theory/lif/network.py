@@ -21,6 +21,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -393,6 +394,18 @@ def stationary_rates(
             "refractoriness (near saturation), the white-noise approximation is poor"
         )
     validity += _colored_noise_validity(net, sols, synapse)
+    if not sols and synapse == "taylor":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            silent = np.asarray(_phi(net, np.zeros(net.P), synapse)[0], dtype=float)
+        if np.any(silent < 0):
+            a = int(np.argmin(silent))
+            validity.append(
+                f"the first-order Taylor rate of {net.populations[a]} is negative "
+                f"({silent[a]:.3g} Hz without recurrent input): the expansion has left its "
+                "validity range (Schuecker et al. 2015), so no self-consistent rate exists in "
+                "it; use synapse='shift'"
+            )
     if sols:
         stable = [s for s in sols if s.stable]
         primary = stable[0] if stable else sols[0]
