@@ -103,6 +103,31 @@ def pop_rates(senders, times, net, t0, t1, n_batches):
     return r.mean(axis=1), r.std(axis=1, ddof=1) / math.sqrt(n_batches)
 
 
+def pop_cvs(senders, times, net, t0, t1, min_spikes=3):
+    """Per-population mean CV of the inter-spike intervals over ``(t0, t1]`` (neurons with
+    at least ``min_spikes`` spikes) and its standard error over those neurons."""
+    s = np.asarray(senders, dtype=np.int64)
+    t = np.asarray(times, dtype=float)
+    keep = (t > t0) & (t <= t1)
+    s, t = s[keep], t[keep]
+    order = np.lexsort((t, s))
+    s, t = s[order], t[order]
+    starts = np.concatenate([[0], np.cumsum(net.N)])
+    bounds = np.searchsorted(s, np.arange(sum(net.N) + 1))
+    mean, err = np.full(net.P, np.nan), np.full(net.P, np.nan)
+    for a in range(net.P):
+        cvs = []
+        for j in range(starts[a], starts[a + 1]):
+            lo, hi = bounds[j], bounds[j + 1]
+            if hi - lo >= min_spikes:
+                isi = np.diff(t[lo:hi])
+                cvs.append(isi.std(ddof=1) / isi.mean() if isi.size > 1 else np.nan)
+        cvs = np.asarray([c for c in cvs if np.isfinite(c)])
+        if cvs.size > 1:
+            mean[a], err[a] = cvs.mean(), cvs.std(ddof=1) / math.sqrt(cvs.size)
+    return mean, err
+
+
 def run_rnmf(net, T, dt, seed, fmt="float64"):
     simulate_lif(LIFNetwork.microcircuit(0.01), 1.0, dt=dt, rng=0, fmt=fmt, progress=False)
     load0 = os.getloadavg()[0]
@@ -215,23 +240,26 @@ def main(argv=None):
             name: pop_rates(r["senders"], r["times"], net, opts.t0, opts.T, opts.batches)
             for name, r in rows.items()
         }
+        cvs = {
+            name: pop_cvs(r["senders"], r["times"], net, opts.t0, opts.T)
+            for name, r in rows.items()
+        }
         names = list(rows)
-        head = " | ".join(f"{n} (Hz)" for n in names)
-        print(f"\n| population | {head} |" + (" z (NEST 1 thread) |" if len(names) > 1 else ""))
-        print("|---" * (len(names) + 1 + (len(names) > 1)) + "|")
-        for a, pop in enumerate(net.populations):
-            cells = " | ".join(f"{rates[n][0][a]:.3f} +- {rates[n][1][a]:.3f}" for n in names)
-            z = ""
-            if len(names) > 1:
-                (r1, e1), (r2, e2) = (
-                    (rates[names[0]][0][a], rates[names[0]][1][a]),
-                    (
-                        rates[names[1]][0][a],
-                        rates[names[1]][1][a],
-                    ),
-                )
-                z = f" {(r1 - r2) / math.sqrt(e1**2 + e2**2 + 1e-30):+.2f} |"
-            print(f"| {pop} | {cells} |{z}")
+        for label, table, unit in (("rate", rates, " (Hz)"), ("CV ISI", cvs, "")):
+            head = " | ".join(f"{n} {label}{unit}" for n in names)
+            two = len(names) > 1
+            print(f"\n| population | {head} |" + (" z (NEST 1 thread) |" if two else ""))
+            print("|---" * (len(names) + 1 + two) + "|")
+            for a, pop in enumerate(net.populations):
+                cells = " | ".join(f"{table[n][0][a]:.3f} +- {table[n][1][a]:.3f}" for n in names)
+                z = ""
+                if two:
+                    (r1, e1), (r2, e2) = (
+                        (table[names[0]][0][a], table[names[0]][1][a]),
+                        (table[names[1]][0][a], table[names[1]][1][a]),
+                    )
+                    z = f" {(r1 - r2) / math.sqrt(e1**2 + e2**2 + 1e-30):+.2f} |"
+                print(f"| {pop} | {cells} |{z}")
         ev = ours["spikes"] * ours["synapses"] / sum(net.N)
         print(
             f"rnmf: {ours['synapses']} synapses, {ours['bytes_per_synapse']:.2f} B/synapse "
@@ -253,6 +281,8 @@ def main(argv=None):
                 "load": r["load"],
                 "rates": rates[n][0].tolist(),
                 "sem": rates[n][1].tolist(),
+                "cv": cvs[n][0].tolist(),
+                "cv_sem": cvs[n][1].tolist(),
             }
             for n, r in rows.items()
         }
