@@ -299,6 +299,11 @@ def _winding(char: _Char, n: int, f_max: float, df: float, depth: int = _DEPTH) 
     )
 
 
+#: |det(1 - M(lambda))| below which a secant end point is accepted as a root (det -> 1
+#: far from the roots; converged roots reach 1e-12 or less)
+_ROOT_RESIDUAL = 1e-6
+
+
 def _secant(char: _Char, pts: np.ndarray, lam0: np.ndarray, tol: float = 1e-11, max_iter: int = 60):
     """Vectorised secant iteration for ``char(lambda) = 0`` (lambda in 1/ms), one per lane."""
     x0 = np.asarray(lam0, complex).copy()
@@ -348,6 +353,12 @@ def _roots(char: _Char, scan: _Scan):
         return np.empty(0, int), np.empty(0, complex)
     r, ok = _secant(char, p, starts)
     p, r = p[ok], r[ok]
+    if r.size:
+        # a secant step can stall where |det| is not small (next to a jump of the phase
+        # of the delay factor, far up the imaginary axis): only zeros of det are roots
+        with np.errstate(all="ignore"):
+            good = np.abs(char(r, p)) <= _ROOT_RESIDUAL
+        p, r = p[good], r[good]
     order = np.lexsort((-r.real, p))
     p, r = p[order], r[order]
     keep = np.ones(p.size, bool)
