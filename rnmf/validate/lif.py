@@ -61,6 +61,12 @@ with :mod:`rnmf.theory.lif` through :class:`rnmf.validate.Check` rows:
   NNMT's published comparison agree), a network effect that the measured open-loop term
   (+0.005 Hz) does not explain; ``microcircuit_sim_rows(gap_rows=True)`` shows it.
 
+* **Hopf boundary and frequency with Gaussian delays** (:mod:`rnmf.validate._lif_delay_hopf`):
+  Brunel's network at g = 6, eta = 4 with truncated Gaussian delays (mean 1.5 ms): the
+  delay spread ``sd_c`` at which the asynchronous state loses stability and the Hopf
+  frequency, against the envelope statistic ``Q`` of the simulated population rate (pi/2 at
+  a noisy Hopf point) and its spectral peak.
+
 Cost: a full-size network of 12 500 neurons takes about 3 s per simulated second
 (one core).  The full set (3 seeds) simulates 1.2 s at C and 0.7-0.75 s at the two other
 points: about 35 s of CPU, ~20-50 s on 2 shared cores; ``quick`` (2 seeds, 0.5 s at C
@@ -272,7 +278,8 @@ def run_lif(
         against NNMT 1.3.0 (module docstring; about 0.2 s), and the microcircuit's rates
         from theory against simulation (about 12 s).
     long : bool
-        Also simulate the full-scale microcircuit (about 3-4 min, 3 GB).
+        Also simulate the full-scale microcircuit (about 3-4 min, 3 GB), and sweep the
+        delay-spread Hopf boundary with 18 networks instead of 7.
 
     Returns
     -------
@@ -433,6 +440,13 @@ def run_lif(
         )
         checks += mc_rows
         figs.update(mc_figs)
+    from ._lif_delay_hopf import delay_hopf_figure, delay_hopf_rows
+
+    # the 18-network sweep of the boundary is a long study; the main job runs 7 networks
+    dh_rows, dh_info = delay_hopf_rows(quick=quick or not long, base_seed=seed, jobs=jobs)
+    checks += dh_rows
+    if figures:
+        figs["lif_delay_hopf"] = delay_hopf_figure(dh_info)
     return checks, figs
 
 

@@ -64,7 +64,13 @@ def test_quick_checks_pass(quick):
     for c in checks:
         assert np.isfinite(c.sim) and np.isfinite(c.sem) and c.sem >= 0
         assert c.note  # every tolerance states its reason
-    assert set(figs) == {"lif_rates", "lif_spectrum", "lif_raster", "lif_microcircuit_rates"}
+    assert set(figs) == {
+        "lif_rates",
+        "lif_spectrum",
+        "lif_raster",
+        "lif_microcircuit_rates",
+        "lif_delay_hopf",
+    }
 
 
 def test_network_rate_is_below_theory_by_the_known_amount(quick):
