@@ -297,26 +297,10 @@ def test_delta_synapses_make_the_variants_identical():
     np.testing.assert_array_equal(_G(net, f), _G(net, f, synapse="taylor"))
 
 
-def _two_pop(**kw):
-    args = dict(
-        N=(4000, 1000),
-        K=[[400, 100], [400, 100]],
-        J=[[0.1, -0.5], [0.1, -0.5]],
-        tau_m=(20.0, 10.0),
-        t_ref=(2.0, 1.0),
-        nu_ext=15.0,
-        C_ext=(1000, 800),
-        J_ext=0.1,
-        tau_s=0.5,
-    )
-    args.update(kw)
-    return LIFNetwork(**args)
-
-
-def test_linear_response_threads_the_taylor_variant():
+def test_linear_response_threads_the_taylor_variant(two_pop):
     """Working point, transfer functions and M all use the Taylor treatment; recorded in
     ``options`` and ``method``; the sensitivity measure reads the Taylor M."""
-    net = _two_pop()
+    net = two_pop(tau_s=0.5)
     f = np.linspace(0.0, 90.0, 10)
     st = lif.stationary_rates(net, synapse="taylor")
     r = linear_response(net, f, synapse="taylor")
@@ -334,7 +318,7 @@ def test_linear_response_threads_the_taylor_variant():
     assert abs(z.sensitivity.sum() - z.eigenvalue) < 1e-10 * max(1.0, abs(z.eigenvalue))
 
 
-def test_validity_reports_the_ranges():
+def test_validity_reports_the_ranges(two_pop):
     """Each range is reported where it is left: k > 0.5 (both variants), frequencies
     above omega tau_s = 0.3 (both), the Taylor first-order term above half the zeroth, and
     a Taylor rate <= 0 at the working point."""
@@ -352,12 +336,12 @@ def test_validity_reports_the_ranges():
     assert any("omega tau_s > 0.3" in v and "(taylor)" in v for v in r.validity)
     # slow synapses: k = sqrt(6/10) > 0.5, flagged for both variants
     for synapse in ("shift", "taylor"):
-        r = linear_response(_two_pop(tau_s=6.0), [0.0, 5.0], synapse=synapse)
+        r = linear_response(two_pop(tau_s=6.0), [0.0, 5.0], synapse=synapse)
         assert any("sqrt(tau_s / tau_m) = 0.775 > 0.5" in v for v in r.validity)
 
 
-def test_bad_synapse_is_refused():
-    net = _two_pop()
+def test_bad_synapse_is_refused(two_pop):
+    net = two_pop(tau_s=0.5)
     for bad in ("foo", "Taylor", None, 1):
         for fn in (transfer_functions, effective_connectivity, linear_response):
             with pytest.raises(ValueError, match="synapse.*shift.*taylor"):

@@ -159,26 +159,11 @@ def test_sensitivity_measure_matches_nnmt():
     assert abs(r.sensitivity.sum() - lam) < 1e-11
 
 
-def _two_pop(**kw):
-    args = dict(
-        N=(4000, 1000),
-        K=[[400, 100], [400, 100]],
-        J=[[0.1, -0.5], [0.1, -0.5]],
-        tau_m=(20.0, 10.0),
-        t_ref=(2.0, 1.0),
-        nu_ext=15.0,
-        C_ext=(1000, 800),
-        J_ext=0.1,
-    )
-    args.update(kw)
-    return LIFNetwork(**args)
-
-
 @pytest.mark.parametrize("tau_s", [0.0, 0.5])
-def test_transfer_zero_frequency_is_the_rate_derivative(tau_s):
+def test_transfer_zero_frequency_is_the_rate_derivative(tau_s, two_pop):
     """omega -> 0: G_a = d nu_a / d mu_a of the (shifted) Siegert formula; this is where
     rnmf and NNMT agree (NNMT drops the refractory factor e^{-i omega t_ref} at omega > 0)."""
-    net = _two_pop(tau_s=tau_s)
+    net = two_pop(tau_s=tau_s)
     st = lif.stationary_rates(net)
     G = transfer_functions(net, [0.0, 1e-3], rates=st.rates)
     for a, (tm, tr) in enumerate([(20.0, 2.0), (10.0, 1.0)]):
@@ -190,8 +175,8 @@ def test_transfer_zero_frequency_is_the_rate_derivative(tau_s):
         assert abs(G[1, a] - d) < 1e-3 * abs(d)  # continuous at 0 (threshold integration)
 
 
-def test_transfer_methods_agree_and_synaptic_filter():
-    net = _two_pop(tau_s=0.5)
+def test_transfer_methods_agree_and_synaptic_filter(two_pop):
+    net = two_pop(tau_s=0.5)
     f = np.array([5.0, 50.0, 300.0])
     G_th = transfer_functions(net, f)
     G_pc = transfer_functions(net, f, method="pcfd")
@@ -200,10 +185,10 @@ def test_transfer_methods_agree_and_synaptic_filter():
     np.testing.assert_allclose(G_th, raw / (1 + 2j * np.pi * f[:, None] / 1000 * 0.5), rtol=1e-14)
 
 
-def test_effective_connectivity_carries_the_delay_distribution():
+def test_effective_connectivity_carries_the_delay_distribution(two_pop):
     d_e = Delay.truncated_gaussian(1.5, 0.75, low=0.1)
     d_i = Delay.lognormal(0.8, 0.4)
-    net = _two_pop(delay=[[d_e, d_i], [d_e, d_i]])
+    net = two_pop(delay=[[d_e, d_i], [d_e, d_i]])
     f = np.array([0.0, 20.0, 150.0])
     st = lif.stationary_rates(net)
     G = transfer_functions(net, f, rates=st.rates)
@@ -253,8 +238,8 @@ def test_cv_noise_and_microcircuit_runs():
     np.testing.assert_allclose(C0, C0.T, atol=1e-15 * np.max(np.abs(C0)))
 
 
-def test_linear_response_bad_input():
-    net = _two_pop()
+def test_linear_response_bad_input(two_pop):
+    net = two_pop()
     with pytest.raises(ValueError, match=r"frequency \(Hz\) must be >= 0"):
         linear_response(net, [-1.0])
     with pytest.raises(ValueError, match=r"rates \(Hz\) must have shape \(2\)"):
@@ -328,7 +313,7 @@ def test_variance_pathway_agrees_with_asynchronous_stability(g, eta, stable):
         assert linear_response(net, f).converged  # mean pathway only: missed
 
 
-def test_delays_on_the_simulation_grid():
+def test_delays_on_the_simulation_grid(two_pop):
     """dt: the delay factor of the delays a simulation draws (rounded to the grid);
     fixed delays on the grid are unchanged, distributions change by O((omega dt)^2)."""
     d = Delay.truncated_gaussian(1.5, 0.75, low=0.1)
@@ -337,7 +322,7 @@ def test_delays_on_the_simulation_grid():
     assert abs(grid[0] - 1.0) < 1e-12
     assert np.max(np.abs(grid - d.characteristic(w))) < 1e-2
     np.testing.assert_allclose(Delay.fixed(1.5).characteristic(w, dt=0.1), np.exp(-1.5j * w))
-    net = _two_pop(delay=[[d, 0.8], [d, 0.8]])
+    net = two_pop(delay=[[d, 0.8], [d, 0.8]])
     f = [0.0, 50.0]
     st = lif.stationary_rates(net)
     exact = linear_response(net, f, rates=st.rates)
