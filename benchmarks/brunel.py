@@ -18,7 +18,18 @@ code cache in a temporary folder, so its cold compile is counted as build time.
 Rates and CVs are computed from each simulator's spikes with the same code
 (``rnmf.sim.spike_measures``).
 
-Measured (2-core machine shared with other jobs, load ~4.5; ratios from one run):
+Measured on the idle 2-core machine (load average 0.5-0.7), after the kernel's
+per-population passes:
+
+| simulator | build (s) | simulate 1 s (s) | E rate (Hz) | CV ISI | vs rnmf |
+|---|---|---|---|---|---|
+| rnmf float64 | 0.68 | 1.31 | 37.60 | 0.423 | 1.0x |
+| rnmf float32 | 0.27 | 1.23 | 37.68 | 0.422 | 0.9x |
+| NEST 3.10.0, 1 thread | 3.32 | 19.46 | 37.62 | 0.421 | 14.9x |
+
+Earlier run with the previous kernel and Brian2 (not re-run: its environment was gone),
+on the machine shared with other jobs (load ~4.5; NEST slows more than rnmf under load, so
+these ratios are inflated):
 
 | simulator | build (s) | simulate 1 s (s) | E rate (Hz) | CV ISI | vs rnmf |
 |---|---|---|---|---|---|
