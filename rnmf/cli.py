@@ -79,6 +79,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         progress=say,
         suites=suites,
         long=args.long,
+        known_gaps=args.known_gaps,
     )
     print(report.table())
     path = report.write(args.out)
@@ -129,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--long",
         action="store_true",
         help="also run the long studies (full-scale cortical microcircuit: minutes, ~3 GB)",
+    )
+    p.add_argument(
+        "--known-gaps",
+        action="store_true",
+        help="also run the rows documenting what the theory does not yet explain "
+        "(they fail by design; the full-scale original microcircuit: minutes, ~3 GB)",
     )
     p.add_argument(
         "--suite",

@@ -305,7 +305,8 @@ def test_robust_sd_needs_two_real_values(values):
 
 def test_long_studies_go_only_to_suites_that_take_them(monkeypatch):
     """``rnmf validate --long`` passes ``long=True`` to the suites whose run function has
-    that keyword (the lif suite: the full-scale microcircuit) and to no other."""
+    that keyword (the lif suite: the full-scale microcircuit) and to no other; the same for
+    ``--known-gaps`` and ``gaps=True``."""
     from rnmf.validate import suites
 
     assert suites._takes("lif", "long")
@@ -320,4 +321,8 @@ def test_long_studies_go_only_to_suites_that_take_them(monkeypatch):
     suites.run(suites=("lif", "stability"), long=True, figures=False)
     assert seen["lif"]["long"] is True and "long" not in seen["stability"]
     suites.run(suites=("lif",), figures=False)
-    assert "long" not in seen["lif"]
+    assert "long" not in seen["lif"] and "gaps" not in seen["lif"]
+    assert suites._takes("lif", "gaps")
+    report = suites.run(suites=("lif", "stability"), known_gaps=True, figures=False)
+    assert seen["lif"]["gaps"] is True and "gaps" not in seen["stability"]
+    assert report.meta["known-gap rows"] == "yes"
