@@ -68,6 +68,12 @@ with :mod:`rnmf.theory.lif` through :class:`rnmf.validate.Check` rows:
   *height* is a documented gap (``gaps=True``, ``rnmf validate --known-gaps``): the
   simulation is 2.6-2.9x below the diffusion theory, between it and the gain-corrected
   theory, and still changes with N.
+* **Spectral peak height and frequency** (:mod:`rnmf.validate._lif_spectra_height`): an E-I
+  network with weak recurrent coupling (pathway gains |v_I| = 0.96, |v_E| = 0.26) and
+  balanced external Poisson noise, near its 69 Hz oscillatory instability (|1 - lambda| =
+  0.31, peak ~25x the Poisson floor): the height and centroid of the simulated peak against
+  the linear response at the simulator's grid working point, with the working point's and
+  the measured pathway gains' uncertainties in the error model.
 * **Hopf boundary and frequency with Gaussian delays** (:mod:`rnmf.validate._lif_delay_hopf`):
   Brunel's network at g = 6, eta = 4 with truncated Gaussian delays (mean 1.5 ms): the
   delay spread ``sd_c`` at which the asynchronous state loses stability and the Hopf
@@ -454,11 +460,14 @@ def run_lif(
         figs.update(mc_figs)
     from ._lif_delay_hopf import delay_hopf_figure, delay_hopf_rows
     from ._lif_spectra import spectra_rows
+    from ._lif_spectra_height import height_rows
 
     sp_rows, sp_figs = spectra_rows(quick=quick, base_seed=seed, gap_rows=gaps)
-    checks += sp_rows
+    ht_rows, ht_figs = height_rows(quick=quick, base_seed=seed, jobs=jobs)
+    checks += sp_rows + ht_rows
     if figures:
         figs.update(sp_figs)
+        figs.update(ht_figs)
     # the 18-network sweep of the boundary is a long study; the main job runs 7 networks
     dh_rows, dh_info = delay_hopf_rows(quick=quick or not long, base_seed=seed, jobs=jobs)
     checks += dh_rows
