@@ -21,7 +21,10 @@ __all__ = ["main"]
 
 
 def _check_validate_args(args: argparse.Namespace) -> list[str] | None:
-    """Every argument of ``rnmf validate`` checked before any work; returns the suites."""
+    """Every argument of ``rnmf validate`` checked before any work; returns the suites.
+
+    The report folder is created (to check that it is writable) only once every other
+    argument is valid, so a refused command leaves nothing behind."""
     from pathlib import Path
 
     from .phase._cli import CLIError, _check_writable_folder
@@ -33,26 +36,26 @@ def _check_validate_args(args: argparse.Namespace) -> list[str] | None:
             f"--out {out} is a file; the report is a folder (report.md and figures): "
             "give a folder name"
         )
-    _check_writable_folder("--out", out)
-    for flag, value, least in (("--seeds", args.seeds, 1), ("--jobs", args.jobs, 1)):
+    for flag, value, least in (("--seeds", args.seeds, 2), ("--jobs", args.jobs, 1)):
         if value is not None and value < least:
             raise CLIError(f"{flag} must be an integer >= {least}, got {value}")
     if args.seed < 0:
         raise CLIError(f"--seed must be an integer >= 0, got {args.seed}")
-    if args.suite is None:
-        return None
-    if not args.suite.strip():
-        raise CLIError(
-            f"--suite {args.suite!r} is empty; name suites from {', '.join(SUITES)} "
-            "(comma-separated), or leave out --suite to run them all"
-        )
-    suites = [x.strip() for x in args.suite.split(",")]
-    bad = [x for x in suites if x not in SUITES]
-    if bad or not all(suites):
-        raise CLIError(
-            f"--suite {args.suite}: unknown suite {', '.join(map(repr, bad)) or repr('')}; "
-            f"choose from {', '.join(SUITES)}"
-        )
+    suites = None
+    if args.suite is not None:
+        if not args.suite.strip():
+            raise CLIError(
+                f"--suite {args.suite!r} is empty; name suites from {', '.join(SUITES)} "
+                "(comma-separated), or leave out --suite to run them all"
+            )
+        suites = [x.strip() for x in args.suite.split(",")]
+        bad = [x for x in suites if x not in SUITES]
+        if bad or not all(suites):
+            raise CLIError(
+                f"--suite {args.suite}: unknown suite {', '.join(map(repr, bad)) or repr('')}; "
+                f"choose from {', '.join(SUITES)}"
+            )
+    _check_writable_folder("--out", out)
     return suites
 
 

@@ -130,15 +130,19 @@ def test_run_rejects_bad_options(kwargs, match):
         run([], **kwargs)
 
 
-def test_cli_version_and_bad_input(capsys):
+def test_cli_version_and_bad_input(capsys, tmp_path):
+    """Bad arguments exit with status 2 and leave no report folder behind."""
     import rnmf
     from rnmf.cli import main
 
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0 and rnmf.__version__ in capsys.readouterr().out
-    assert main(["validate", "--seeds", "1", "--out", "unused"]) == 2
+    unused = tmp_path / "unused"
+    assert main(["validate", "--seeds", "1", "--out", str(unused)]) == 2
     assert "seeds must be an integer >= 2" in capsys.readouterr().err
+    assert main(["validate", "--suite", "nope", "--out", str(unused)]) == 2
+    assert not unused.exists()
     assert main([]) == 2
 
 

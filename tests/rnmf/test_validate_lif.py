@@ -70,7 +70,6 @@ def test_quick_checks_pass(quick):
         "lif_raster",
         "lif_microcircuit_rates",
         "lif_delay_hopf",
-        "lif_spectrum_hopf",
         "lif_spectrum_height",
     }
     assert not any("gap" in c.quantity for c in checks)  # known gaps only on request
