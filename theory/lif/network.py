@@ -445,18 +445,24 @@ _K_SHIFT_MAX = 0.5
 _TAYLOR_MAX = 1.0
 
 
+def _k_flag(net: LIFNetwork, subject: str, source: str) -> list[str]:
+    """The flag of the expansion parameter ``k = sqrt(tau_s / tau_m)`` of the colored-noise
+    theory when it exceeds :data:`_K_SHIFT_MAX` (empty list otherwise)."""
+    k = np.sqrt(net.neuron("tau_s") / net.neuron("tau_m"))
+    if not np.max(k) > _K_SHIFT_MAX:
+        return []
+    a = int(np.argmax(k))
+    return [
+        f"sqrt(tau_s / tau_m) = {k[a]:.3g} > {_K_SHIFT_MAX} (population "
+        f"{net.populations[a]}): the colored-noise {subject} is first order in it ({source})"
+    ]
+
+
 def _colored_noise_validity(net, sols, synapse) -> list[str]:
     """Flags for the colored-noise treatment of exponential synapses."""
-    tau_s = net.neuron("tau_s")
-    if not np.any(tau_s > 0):
+    if not np.any(net.neuron("tau_s") > 0):
         return []
-    out = []
-    k = np.sqrt(tau_s / net.neuron("tau_m"))
-    if np.max(k) > _K_SHIFT_MAX:
-        out.append(
-            f"sqrt(tau_s / tau_m) = {np.max(k):.3g} > {_K_SHIFT_MAX}: the colored-noise "
-            "shift is first order in it (Fourcaud & Brunel 2002)"
-        )
+    out = _k_flag(net, "shift", "Fourcaud & Brunel 2002")
     nb = _neuron(net)
     for s in sols:
         shift = _siegert_and_derivatives(s.mu, s.sigma, **nb)[0]

@@ -287,21 +287,13 @@ def _cross_spectra(M: np.ndarray, noise: np.ndarray) -> np.ndarray:
 
 def _synapse_validity(net, f, nu, synapse, first_order, inside) -> list[str]:
     """Flags for the colored-noise treatment (both variants: ``k``; Taylor: its terms)."""
-    from .network import _K_SHIFT_MAX
+    from .network import _k_flag
     from .neuron import _rate_and_derivatives
 
     tau_s = net.neuron("tau_s")
     if not np.any(tau_s > 0):
         return []
-    out = []
-    k = np.sqrt(tau_s / net.neuron("tau_m"))
-    if np.max(k) > _K_SHIFT_MAX:
-        a = int(np.argmax(k))
-        out.append(
-            f"sqrt(tau_s / tau_m) = {k[a]:.3g} > {_K_SHIFT_MAX} (population "
-            f"{net.populations[a]}): the colored-noise {synapse} transfer function is first "
-            "order in it (Schuecker et al. 2015)"
-        )
+    out = _k_flag(net, f"{synapse} transfer function", "Schuecker et al. 2015")
     if synapse != "taylor":
         return out
     mu, sigma = _input_stats(net, nu)
