@@ -18,6 +18,7 @@ from scipy import special
 from rnmf._checks import as_rng, check_array, check_choice, check_nonnegative, check_positive
 from rnmf.models import LIFNetwork
 
+from ._shared import _resolve_units as _resolve_rate_units
 from ._spiking_connect import (
     _CHUNK_DRAWS,
     Connectivity,
@@ -26,7 +27,6 @@ from ._spiking_connect import (
     _has_spread,
     build_connectivity,
 )
-from .rate import _resolve_units as _resolve_rate_units
 
 _CHUNK_WORDS = 1 << 20  # 64-bit random words per simulation chunk
 

@@ -40,8 +40,7 @@ from ._kernels.lowrank import LRParams, advance, step_given_phi, within
 from ._kernels.rate import RecordPlan, StepParams
 from ._kernels.rate_formats import advance_format
 from ._memory import check_memory, progress_bar
-from .formats import MixedPrecision, quantize
-from .rate import (
+from ._shared import (
     DIVERGENCE_FACTOR,
     _bad_phi,
     _emulated_params,
@@ -51,13 +50,12 @@ from .rate import (
     _round_network,
     _warn_diverged,
 )
+from .formats import MixedPrecision, quantize
+from .rate import _A_ERF, _CHUNK_WORK, _NOISE_CHUNK_BYTES
 
 __all__ = ["LowRankTrajectory", "simulate_lowrank", "step_coefficients_lowrank"]
 
-_A_ERF = math.sqrt(math.pi) / 2.0
-_NOISE_CHUNK_BYTES = 8 * 2**20
 _PLAIN_CHUNK = 5000
-_CHUNK_WORK = 2 * 10**7  # at most about this many multiply-adds per chunk (progress updates)
 _VECTOR_N = 4000  # purely low-rank tanh networks from this size step with numpy.tanh
 _METHODS = ("euler", "exp_euler")
 

@@ -43,8 +43,8 @@ from ._kernels.rate_populations import _rates as _rates_kernel
 from ._kernels.rate_populations import _record as _record_kernel
 from ._kernels.rate_populations import _update as _update_kernel
 from ._memory import check_memory, progress_bar
+from ._shared import _resolve_units, _warn_diverged
 from .lyapunov import LyapunovSpectrum, _block_sem
-from .rate import _resolve_units, _warn_diverged
 
 __all__ = [
     "RatePopulationTrajectory",

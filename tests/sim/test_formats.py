@@ -205,7 +205,7 @@ def _emulated_vs_reference(fmt, sigma_noise=0.0, N=24, n_steps=15):
     from rnmf import sim
     from rnmf.models import RateNetwork
     from rnmf.sim._reference_formats import rate_format_reference
-    from rnmf.sim.rate import _resolve_precision
+    from rnmf.sim._shared import _resolve_precision
 
     net = RateNetwork(N=N, g=1.8, sigma_noise=sigma_noise, I0=0.1)
     tr = sim.simulate(
