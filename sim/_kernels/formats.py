@@ -108,7 +108,7 @@ class FormatParams(NamedTuple):
     overflow: int
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def mix64(z):
     """SplitMix64 finaliser of a uint64 (Steele, Lea & Flood 2014, Fig. 1)."""
     z = (z ^ (z >> _S30)) * _M1

@@ -52,6 +52,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .formats import _GOLDEN, _S11, mix64
+
 
 class Net(NamedTuple):
     """Out-adjacency (CSR over sources) and neuron constants."""
@@ -121,22 +123,9 @@ def new_state(X: np.ndarray, seed: int) -> State:
     )
 
 
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-_C1 = np.uint64(0xBF58476D1CE4E5B9)
-_C2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
+_GOLD = _GOLDEN
 _B8 = np.uint64(255)
-
-
-@njit(cache=True, inline="always")
-def _mix(s):  # pragma: no cover - numba
-    """SplitMix64 output (64 bits) of the (already advanced) state ``s``."""
-    z = (s ^ (s >> _S30)) * _C1
-    z = (z ^ (z >> _S27)) * _C2
-    return z ^ (z >> _S31)
+_mix = mix64  # SplitMix64 output (64 bits) of the (already advanced) state
 
 
 @njit(cache=True, inline="always")
