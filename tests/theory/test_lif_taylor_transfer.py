@@ -346,3 +346,15 @@ def test_bad_synapse_is_refused(two_pop):
         for fn in (transfer_functions, effective_connectivity, linear_response):
             with pytest.raises(ValueError, match="synapse.*shift.*taylor"):
                 fn(net, [10.0], rates=[5.0, 5.0], synapse=bad)
+
+
+def test_flags_must_be_booleans(two_pop):
+    """``variance='yes'`` or ``synaptic_filter=1`` are refused with the flag named, not taken
+    as true."""
+    net = two_pop(tau_s=0.5)
+    with pytest.raises(TypeError, match="variance"):
+        effective_connectivity(net, [1.0], variance="yes")
+    with pytest.raises(TypeError, match="variance"):
+        linear_response(net, [1.0], variance="yes")
+    with pytest.raises(TypeError, match="synaptic_filter"):
+        transfer_functions(net, [1.0], synaptic_filter=1)

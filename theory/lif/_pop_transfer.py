@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rnmf._checks import check_array, check_choice
+from rnmf._checks import check_array, check_bool, check_choice
 from rnmf.models import LIFNetwork
 
 from ._linear import susceptibilities
@@ -316,6 +316,8 @@ def transfer_functions(
     f = _frequencies(frequency)
     check_choice("method", method, ("threshold", "pcfd"))
     check_choice("synapse", synapse, SYNAPSE_METHODS)
+    check_bool("synaptic_filter", synaptic_filter)
+    check_bool("variance", variance)
     _check_lanes(f, net)
     nu = _rates(net, rates, synapse)
     out, out_s, _ = _transfer(net, f, nu, method, synapse)

@@ -83,7 +83,7 @@ from typing import Any
 
 import numpy as np
 
-from rnmf._checks import check_array, check_choice, check_int, check_positive
+from rnmf._checks import check_array, check_bool, check_choice, check_int, check_positive
 from rnmf.models import LIFNetwork
 from rnmf.results import Result, Status, finish
 
@@ -151,6 +151,7 @@ def effective_connectivity(
     """
     f = _frequencies(frequency)
     check_choice("synapse", synapse, SYNAPSE_METHODS)
+    check_bool("variance", variance)
     if transfer is None:
         transfer = transfer_functions(
             net, f, rates=rates, method=method, variance=variance, synapse=synapse
@@ -379,6 +380,7 @@ def linear_response(
     check_choice("spike_noise", spike_noise, ("poisson", "cv"))
     check_choice("method", method, ("threshold", "pcfd"))
     check_choice("synapse", synapse, SYNAPSE_METHODS)
+    check_bool("variance", variance)
     _check_lanes(f, net)
     if rates is None:
         from .network import stationary_rates
